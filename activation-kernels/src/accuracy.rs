@@ -1,0 +1,58 @@
+//! The accuracy table: the one place where error bounds live.
+//!
+//! Tests assert these bounds (strided sweeps in `cargo test`, the full 2^32 sweep in the `sweep`
+//! tool), the report prints them, and the README quotes them. Errors are measured in f32 ULPs of
+//! the exact value (see [`crate::ulp::ulp_error`]) against the f64 references in
+//! [`crate::math::reference`]; results below the normal range are judged in absolute subnormal
+//! ULPs. Every ISA gives the same bits, so one number covers all ISAs.
+
+use crate::math::MathFn;
+
+/// Accuracy of one math-core function.
+#[derive(Copy, Clone, Debug)]
+pub struct MathAccuracy {
+    /// The function.
+    pub func: MathFn,
+    /// The guaranteed max error in ULP over all f32 inputs.
+    pub bound_ulp: f64,
+    /// Max error measured by the full 2^32 sweep (`sweep --stride 1`), or `None` if the full
+    /// sweep has not been recorded yet for this function.
+    pub measured_ulp: Option<f64>,
+    /// The input (bits) where `measured_ulp` occurred.
+    pub worst_input: Option<u32>,
+}
+
+/// The table, one row per [`MathFn`], in [`MathFn::ALL`] order.
+pub const MATH: &[MathAccuracy] = &[
+    row(MathFn::Exp, 1.0, None, None),
+    row(MathFn::Expm1, 1.0, None, None),
+    row(MathFn::Ln, 1.0, None, None),
+    row(MathFn::Ln1p, 1.0, None, None),
+    row(MathFn::Tanh, 2.0, None, None),
+    row(MathFn::Sigmoid, 2.0, None, None),
+    row(MathFn::Erf, 2.0, None, None),
+    row(MathFn::Erfc, 2.0, None, None),
+    row(MathFn::Softplus, 2.0, None, None),
+];
+
+const fn row(
+    func: MathFn,
+    bound_ulp: f64,
+    measured_ulp: Option<f64>,
+    worst_input: Option<u32>,
+) -> MathAccuracy {
+    MathAccuracy {
+        func,
+        bound_ulp,
+        measured_ulp,
+        worst_input,
+    }
+}
+
+/// The table row of `f`.
+pub fn math_bound(f: MathFn) -> MathAccuracy {
+    match MATH.iter().find(|r| r.func == f) {
+        Some(r) => *r,
+        None => panic!("no accuracy row for {f:?}"),
+    }
+}

@@ -1,0 +1,151 @@
+//! The f32 vector math core.
+//!
+//! Every function is one generic body over [`pulp::Simd`] operating on [`V`] (a zero-cost
+//! operator wrapper over `S::f32s`), `#[inline(always)]` all the way down. Results are
+//! **bit-identical on every ISA**: every multiply-add is fused on every backend (pulp's
+//! `mul_add_f32s`), evaluation order is fixed, clamps use compare + select (never `min`/`max`,
+//! whose NaN behaviour differs per ISA), and the only other operations (`+ - * /`, `sqrt`, bit
+//! operations) are correctly rounded IEEE operations everywhere.
+//!
+//! Each function's file documents its method, domain, the provenance of its coefficients
+//! (`tools/fit.sollya`, generated into `coeffs.rs`) and its measured max error. The bounds
+//! themselves live in one table, [`crate::accuracy`].
+//!
+//! The slice entry point is [`MathFn`]:
+//! ```
+//! use activation_kernels::math::MathFn;
+//! let x = [0.0f32, 1.0, -1.0];
+//! let mut y = [0.0f32; 3];
+//! MathFn::Exp.apply(&x, &mut y);
+//! assert_eq!(y[0], 1.0);
+//! assert!((y[1] - core::f32::consts::E).abs() <= f32::EPSILON * 3.0);
+//! ```
+
+pub mod coeffs;
+mod erf;
+mod exp;
+mod expm1;
+mod ln;
+pub mod reference;
+mod sigmoid;
+mod softplus;
+mod tanh;
+pub mod vec;
+
+pub use erf::{erf, erfc};
+pub use exp::exp;
+pub use expm1::expm1;
+pub use ln::{ln, ln1p};
+pub use sigmoid::sigmoid;
+pub use softplus::softplus;
+pub use tanh::tanh;
+pub use vec::V;
+
+use crate::Isa;
+use crate::kernel::{Map, MapInPlace, UnaryKernel, check_len};
+use pulp::Simd;
+
+macro_rules! math_fns {
+    ($($variant:ident => $f:ident, $name:literal, $doc:literal;)*) => {
+        /// A function of the math core, for slice-level use, tests, benches and reports.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum MathFn {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl MathFn {
+            /// Every function, in a fixed order.
+            pub const ALL: &'static [MathFn] = &[$(MathFn::$variant,)*];
+
+            /// The function's name (as used by the sweep tool and the report).
+            pub const fn name(self) -> &'static str {
+                match self { $(MathFn::$variant => $name,)* }
+            }
+
+            /// Applies the function to every element of `src`, writing `dst`, on `isa`.
+            ///
+            /// # Panics
+            /// If `src.len() != dst.len()`, or if `isa` is not available on this CPU.
+            #[track_caller]
+            pub fn apply_on(self, isa: Isa, src: &[f32], dst: &mut [f32]) {
+                check_len("input and output", src.len(), dst.len());
+                match self { $(MathFn::$variant => isa.dispatch(Map { k: kernels::$variant, src, dst }),)* }
+            }
+
+            /// In-place variant of [`MathFn::apply_on`].
+            pub fn apply_in_place_on(self, isa: Isa, x: &mut [f32]) {
+                match self { $(MathFn::$variant => isa.dispatch(MapInPlace { k: kernels::$variant, x }),)* }
+            }
+        }
+
+        /// One zero-sized [`UnaryKernel`] per math function, for use with the generic drivers.
+        pub mod kernels {
+            use super::*;
+            $(
+                #[doc = $doc]
+                #[derive(Copy, Clone, Debug, Default)]
+                pub struct $variant;
+                impl UnaryKernel for $variant {
+                    #[inline(always)]
+                    fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
+                        super::$f(V::new(simd, x)).v
+                    }
+                }
+            )*
+        }
+    };
+}
+
+math_fns! {
+    Exp => exp, "exp", "`e^x`.";
+    Expm1 => expm1, "expm1", "`e^x - 1`.";
+    Ln => ln, "ln", "Natural logarithm.";
+    Ln1p => ln1p, "ln1p", "`ln(1 + x)`.";
+    Tanh => tanh, "tanh", "Hyperbolic tangent.";
+    Sigmoid => sigmoid, "sigmoid", "Logistic function `1/(1+e^-x)`.";
+    Erf => erf, "erf", "Error function.";
+    Erfc => erfc, "erfc", "Complementary error function.";
+    Softplus => softplus, "softplus", "`ln(1 + e^x)`.";
+}
+
+impl MathFn {
+    /// Applies the function on the process-wide best ISA ([`Isa::best`]).
+    ///
+    /// # Panics
+    /// If `src.len() != dst.len()`.
+    #[track_caller]
+    pub fn apply(self, src: &[f32], dst: &mut [f32]) {
+        self.apply_on(Isa::best(), src, dst)
+    }
+
+    /// Applies the function in place on [`Isa::best`].
+    pub fn apply_in_place(self, x: &mut [f32]) {
+        self.apply_in_place_on(Isa::best(), x)
+    }
+
+    /// Looks a function up by [`name`](MathFn::name).
+    pub fn from_name(name: &str) -> Option<MathFn> {
+        MathFn::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// The f64 reference value (see [`reference`]).
+    pub fn reference(self, x: f64) -> f64 {
+        use reference as r;
+        match self {
+            MathFn::Exp => r::exp(x),
+            MathFn::Expm1 => r::expm1(x),
+            MathFn::Ln => r::ln(x),
+            MathFn::Ln1p => r::ln1p(x),
+            MathFn::Tanh => r::tanh(x),
+            MathFn::Sigmoid => r::sigmoid(x),
+            MathFn::Erf => r::erf(x),
+            MathFn::Erfc => r::erfc(x),
+            MathFn::Softplus => r::softplus(x),
+        }
+    }
+
+    /// The guaranteed max error in ULP over all f32 inputs (from [`crate::accuracy`]).
+    pub fn max_ulp(self) -> f64 {
+        crate::accuracy::math_bound(self).bound_ulp
+    }
+}

@@ -1,0 +1,378 @@
+//! `V<S>`: a zero-cost operator wrapper over `S::f32s` so the math reads like math.
+//!
+//! Every method is `#[inline(always)]` (the whole body must inline into pulp's
+//! `#[target_feature]` function, see the pulp guide §5). The rules that keep results
+//! bit-identical on every ISA live here, in one place:
+//! * `mul_add` is always fused (`mul_add_f32s`), never `mul_add_e`;
+//! * no `min`/`max` instructions (their NaN behaviour differs per ISA): clamps are compare+select;
+//! * masks are never transmuted (pulp's mask types differ per ISA).
+
+use core::ops::{Add, BitAnd, BitOr, BitXor, Div, Mul, Neg, Sub};
+use pulp::Simd;
+
+/// A vector of f32 lanes bound to its SIMD token.
+#[derive(Copy, Clone)]
+pub struct V<S: Simd> {
+    /// The SIMD token.
+    pub s: S,
+    /// The lanes.
+    pub v: S::f32s,
+}
+
+/// A vector of u32 lanes bound to its SIMD token (bit manipulation).
+#[derive(Copy, Clone)]
+pub struct U<S: Simd> {
+    /// The SIMD token.
+    pub s: S,
+    /// The lanes.
+    pub v: S::u32s,
+}
+
+/// A lane mask bound to its SIMD token.
+#[derive(Copy, Clone)]
+pub struct M<S: Simd> {
+    /// The SIMD token.
+    pub s: S,
+    /// The mask.
+    pub m: S::m32s,
+}
+
+impl<S: Simd> V<S> {
+    /// Wraps a raw vector.
+    #[inline(always)]
+    pub fn new(s: S, v: S::f32s) -> Self {
+        V { s, v }
+    }
+    /// All lanes equal to `c`.
+    #[inline(always)]
+    pub fn splat(s: S, c: f32) -> Self {
+        V {
+            s,
+            v: s.splat_f32s(c),
+        }
+    }
+    /// A constant with the same token as `self`.
+    #[inline(always)]
+    pub fn k(self, c: f32) -> Self {
+        V::splat(self.s, c)
+    }
+    /// `self * b + c` with a single rounding, on every ISA.
+    #[inline(always)]
+    pub fn mul_add(self, b: Self, c: Self) -> Self {
+        V {
+            s: self.s,
+            v: self.s.mul_add_f32s(self.v, b.v, c.v),
+        }
+    }
+    /// `c - self * b` with a single rounding.
+    #[inline(always)]
+    pub fn neg_mul_add(self, b: Self, c: Self) -> Self {
+        V {
+            s: self.s,
+            v: self.s.mul_add_f32s(self.s.neg_f32s(self.v), b.v, c.v),
+        }
+    }
+    /// `|self|` (clears the sign bit; NaN stays NaN).
+    #[inline(always)]
+    pub fn abs(self) -> Self {
+        V {
+            s: self.s,
+            v: self.s.abs_f32s(self.v),
+        }
+    }
+    /// Correctly rounded square root.
+    #[inline(always)]
+    pub fn sqrt(self) -> Self {
+        V {
+            s: self.s,
+            v: self.s.sqrt_f32s(self.v),
+        }
+    }
+    /// Raw bits.
+    #[inline(always)]
+    pub fn bits(self) -> U<S> {
+        U {
+            s: self.s,
+            v: self.s.transmute_u32s_f32s(self.v),
+        }
+    }
+    /// `self < b` (false for NaN).
+    #[inline(always)]
+    pub fn lt(self, b: Self) -> M<S> {
+        M {
+            s: self.s,
+            m: self.s.less_than_f32s(self.v, b.v),
+        }
+    }
+    /// `self <= b` (false for NaN).
+    #[inline(always)]
+    pub fn le(self, b: Self) -> M<S> {
+        M {
+            s: self.s,
+            m: self.s.less_than_or_equal_f32s(self.v, b.v),
+        }
+    }
+    /// `self > b` (false for NaN).
+    #[inline(always)]
+    pub fn gt(self, b: Self) -> M<S> {
+        M {
+            s: self.s,
+            m: self.s.greater_than_f32s(self.v, b.v),
+        }
+    }
+    /// `self >= b` (false for NaN).
+    #[inline(always)]
+    pub fn ge(self, b: Self) -> M<S> {
+        M {
+            s: self.s,
+            m: self.s.greater_than_or_equal_f32s(self.v, b.v),
+        }
+    }
+    /// `self == b` (false for NaN).
+    #[inline(always)]
+    pub fn eq(self, b: Self) -> M<S> {
+        M {
+            s: self.s,
+            m: self.s.equal_f32s(self.v, b.v),
+        }
+    }
+    /// Lanes that are NaN.
+    #[inline(always)]
+    pub fn is_nan(self) -> M<S> {
+        !self.eq(self)
+    }
+    /// `max(self, lo)` for non-NaN `lo`; NaN lanes of `self` stay NaN.
+    #[inline(always)]
+    pub fn clamp_below(self, lo: f32) -> Self {
+        let lo = self.k(lo);
+        self.lt(lo).select(lo, self)
+    }
+    /// `min(self, hi)` for non-NaN `hi`; NaN lanes of `self` stay NaN.
+    #[inline(always)]
+    pub fn clamp_above(self, hi: f32) -> Self {
+        let hi = self.k(hi);
+        self.gt(hi).select(hi, self)
+    }
+    /// The sign bit of `self` only (`-0.0` or `+0.0` per lane).
+    #[inline(always)]
+    pub fn sign(self) -> Self {
+        self & self.k(-0.0)
+    }
+    /// `self` with its sign bit xor-ed with the sign bit of `sign` (`sign` from [`V::sign`]).
+    #[inline(always)]
+    pub fn xor_sign(self, sign: Self) -> Self {
+        self ^ sign
+    }
+    /// Round to nearest integer, ties to even, for `|self| < 2^22` (magic-number trick: exact
+    /// and identical on every ISA). Returns `(rounded, rounded + 1.5·2^23)`; the bits of the
+    /// second value hold the integer in their low bits.
+    #[inline(always)]
+    pub fn round_magic(self) -> (Self, Self) {
+        let magic = self.k(12_582_912.0);
+        let z = self + magic;
+        (z - magic, z)
+    }
+}
+
+impl<S: Simd> U<S> {
+    /// All lanes equal to `c`.
+    #[inline(always)]
+    pub fn splat(s: S, c: u32) -> Self {
+        U {
+            s,
+            v: s.splat_u32s(c),
+        }
+    }
+    /// Reinterpret as f32 lanes.
+    #[inline(always)]
+    pub fn f32(self) -> V<S> {
+        V {
+            s: self.s,
+            v: self.s.transmute_f32s_u32s(self.v),
+        }
+    }
+    /// Logical shift left by a constant amount (< 32).
+    #[inline(always)]
+    pub fn shl(self, n: u32) -> Self {
+        U {
+            s: self.s,
+            v: self.s.wrapping_dyn_shl_u32s(self.v, self.s.splat_u32s(n)),
+        }
+    }
+    /// Logical shift right by a constant amount (< 32).
+    #[inline(always)]
+    pub fn shr(self, n: u32) -> Self {
+        U {
+            s: self.s,
+            v: self.s.wrapping_dyn_shr_u32s(self.v, self.s.splat_u32s(n)),
+        }
+    }
+    /// Wrapping add.
+    #[inline(always)]
+    pub fn add(self, b: u32) -> Self {
+        U {
+            s: self.s,
+            v: self.s.add_u32s(self.v, self.s.splat_u32s(b)),
+        }
+    }
+    /// Wrapping add of two vectors.
+    #[inline(always)]
+    pub fn addv(self, b: Self) -> Self {
+        U {
+            s: self.s,
+            v: self.s.add_u32s(self.v, b.v),
+        }
+    }
+    /// Wrapping subtract.
+    #[inline(always)]
+    pub fn subv(self, b: Self) -> Self {
+        U {
+            s: self.s,
+            v: self.s.sub_u32s(self.v, b.v),
+        }
+    }
+    /// Bitwise and with a constant.
+    #[inline(always)]
+    pub fn and(self, b: u32) -> Self {
+        U {
+            s: self.s,
+            v: self.s.and_u32s(self.v, self.s.splat_u32s(b)),
+        }
+    }
+    /// Bitwise or with a constant.
+    #[inline(always)]
+    pub fn or(self, b: u32) -> Self {
+        U {
+            s: self.s,
+            v: self.s.or_u32s(self.v, self.s.splat_u32s(b)),
+        }
+    }
+    /// Unsigned `self < b`.
+    #[inline(always)]
+    pub fn lt(self, b: u32) -> M<S> {
+        M {
+            s: self.s,
+            m: self.s.less_than_u32s(self.v, self.s.splat_u32s(b)),
+        }
+    }
+    /// Unsigned `self >= b`.
+    #[inline(always)]
+    pub fn ge(self, b: u32) -> M<S> {
+        M {
+            s: self.s,
+            m: self
+                .s
+                .greater_than_or_equal_u32s(self.v, self.s.splat_u32s(b)),
+        }
+    }
+}
+
+impl<S: Simd> M<S> {
+    /// Per lane: `if self { a } else { b }`.
+    #[inline(always)]
+    pub fn select(self, a: V<S>, b: V<S>) -> V<S> {
+        V {
+            s: self.s,
+            v: self.s.select_f32s(self.m, a.v, b.v),
+        }
+    }
+    /// Per lane on integer lanes: `if self { a } else { b }`.
+    #[inline(always)]
+    pub fn select_u(self, a: U<S>, b: U<S>) -> U<S> {
+        U {
+            s: self.s,
+            v: self.s.select_u32s(self.m, a.v, b.v),
+        }
+    }
+    /// Whether any lane is set.
+    #[inline(always)]
+    pub fn any(self) -> bool {
+        self.s.first_true_m32s(self.m) < S::F32_LANES
+    }
+}
+
+impl<S: Simd> core::ops::Not for M<S> {
+    type Output = Self;
+    #[inline(always)]
+    fn not(self) -> Self {
+        M {
+            s: self.s,
+            m: self.s.not_m32s(self.m),
+        }
+    }
+}
+impl<S: Simd> BitAnd for M<S> {
+    type Output = Self;
+    #[inline(always)]
+    fn bitand(self, b: Self) -> Self {
+        M {
+            s: self.s,
+            m: self.s.and_m32s(self.m, b.m),
+        }
+    }
+}
+impl<S: Simd> BitOr for M<S> {
+    type Output = Self;
+    #[inline(always)]
+    fn bitor(self, b: Self) -> Self {
+        M {
+            s: self.s,
+            m: self.s.or_m32s(self.m, b.m),
+        }
+    }
+}
+
+macro_rules! binop {
+    ($tr:ident, $f:ident, $op:ident) => {
+        impl<S: Simd> $tr for V<S> {
+            type Output = Self;
+            #[inline(always)]
+            fn $f(self, b: Self) -> Self {
+                V {
+                    s: self.s,
+                    v: self.s.$op(self.v, b.v),
+                }
+            }
+        }
+        impl<S: Simd> $tr<f32> for V<S> {
+            type Output = Self;
+            #[inline(always)]
+            fn $f(self, b: f32) -> Self {
+                V {
+                    s: self.s,
+                    v: self.s.$op(self.v, self.s.splat_f32s(b)),
+                }
+            }
+        }
+    };
+}
+binop!(Add, add, add_f32s);
+binop!(Sub, sub, sub_f32s);
+binop!(Mul, mul, mul_f32s);
+binop!(Div, div, div_f32s);
+binop!(BitAnd, bitand, and_f32s);
+binop!(BitOr, bitor, or_f32s);
+binop!(BitXor, bitxor, xor_f32s);
+
+impl<S: Simd> Neg for V<S> {
+    type Output = Self;
+    #[inline(always)]
+    fn neg(self) -> Self {
+        V {
+            s: self.s,
+            v: self.s.neg_f32s(self.v),
+        }
+    }
+}
+
+/// Horner evaluation `c[0] + x*(c[1] + x*(c[2] + ...))` with fused steps.
+#[inline(always)]
+pub fn horner<S: Simd, const N: usize>(x: V<S>, c: &[f32; N]) -> V<S> {
+    let mut acc = x.k(c[N - 1]);
+    let mut i = N - 1;
+    while i > 0 {
+        i -= 1;
+        acc = acc.mul_add(x, x.k(c[i]));
+    }
+    acc
+}
