@@ -1,0 +1,121 @@
+//! ISA detection, the explicit-ISA API and the `ACTIVATION_KERNELS_ISA` cap.
+
+use activation_kernels::Isa;
+use activation_kernels::math::MathFn;
+use std::process::Command;
+
+#[test]
+fn scalar_is_always_available_and_best_is_available() {
+    let avail: Vec<Isa> = Isa::available().collect();
+    assert_eq!(avail[0], Isa::Scalar);
+    assert!(avail.windows(2).all(|w| w[0] < w[1]), "sorted: {avail:?}");
+    assert!(Isa::detect_hardware().is_available());
+    assert!(Isa::best().is_available());
+    assert_eq!(Isa::best(), Isa::best(), "cached");
+    #[cfg(target_arch = "aarch64")]
+    assert!(avail.contains(&Isa::Neon));
+    #[cfg(target_arch = "x86_64")]
+    assert!(!avail.contains(&Isa::Neon));
+}
+
+#[test]
+fn isa_names_round_trip_and_bad_names_are_clear_errors() {
+    for isa in Isa::ALL {
+        assert_eq!(isa.name().parse::<Isa>().unwrap(), isa);
+        assert_eq!(isa.name().to_uppercase().parse::<Isa>().unwrap(), isa);
+        assert_eq!(isa.to_string(), isa.name());
+    }
+    assert_eq!("v4".parse::<Isa>().unwrap(), Isa::Avx512);
+    let e = "sse9".parse::<Isa>().unwrap_err().to_string();
+    assert!(e.contains("sse9") && e.contains("avx512"), "{e}");
+}
+
+#[test]
+fn cap_policy_falls_back_below_the_request_with_a_message() {
+    let hw = Isa::detect_hardware();
+    let mut msgs = Vec::new();
+    assert_eq!(
+        Isa::apply_cap(hw, "scalar", |m| msgs.push(m.to_string())),
+        Isa::Scalar
+    );
+    assert!(msgs.is_empty());
+    let got = Isa::apply_cap(hw, "nonsense", |m| msgs.push(m.to_string()));
+    assert_eq!(got, hw);
+    assert!(
+        msgs.last().unwrap().contains("unknown ISA `nonsense`"),
+        "{msgs:?}"
+    );
+    for req in Isa::ALL {
+        msgs.clear();
+        let got = Isa::apply_cap(hw, req.name(), |m| msgs.push(m.to_string()));
+        assert!(got.is_available());
+        if req.is_available() {
+            assert_eq!(got, req);
+            assert!(msgs.is_empty());
+        } else {
+            assert!(got < req || got == Isa::Scalar, "{req} -> {got}");
+            assert!(
+                msgs[0].contains("does not support") && msgs[0].contains(got.name()),
+                "{msgs:?}"
+            );
+        }
+    }
+}
+
+fn best_with_env(value: &str) -> (String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_report"))
+        .arg("--print-isa")
+        .env("ACTIVATION_KERNELS_ISA", value)
+        .output()
+        .expect("run report");
+    assert!(out.status.success());
+    (
+        String::from_utf8(out.stdout).unwrap().trim().to_string(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn environment_variable_caps_the_whole_process() {
+    let (isa, err) = best_with_env("scalar");
+    assert_eq!(isa, "scalar");
+    assert!(err.is_empty(), "{err}");
+    let (isa, err) = best_with_env("bogus");
+    assert_eq!(isa, Isa::detect_hardware().name());
+    assert!(
+        err.contains("ACTIVATION_KERNELS_ISA") && err.contains("bogus"),
+        "{err}"
+    );
+    for req in Isa::ALL.into_iter().filter(|i| !i.is_available()) {
+        let (isa, err) = best_with_env(req.name());
+        assert!(isa.parse::<Isa>().unwrap().is_available(), "{req} -> {isa}");
+        assert!(err.contains("does not support"), "{err}");
+    }
+}
+
+#[test]
+fn unavailable_isa_panics_instead_of_running_unsupported_code() {
+    for isa in Isa::ALL.into_iter().filter(|i| !i.is_available()) {
+        let r = std::panic::catch_unwind(|| {
+            let mut y = [0.0f32; 4];
+            MathFn::Exp.apply_on(isa, &[1.0; 4], &mut y);
+        });
+        let msg = r.unwrap_err();
+        let msg = msg.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(msg.contains("not available"), "{msg}");
+    }
+}
+
+#[test]
+fn length_mismatch_is_a_clear_panic() {
+    let r = std::panic::catch_unwind(|| {
+        let mut y = [0.0f32; 3];
+        MathFn::Tanh.apply(&[1.0; 4], &mut y);
+    });
+    let msg = r.unwrap_err();
+    let msg = msg.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        msg.contains("length mismatch") && msg.contains("4 vs 3"),
+        "{msg}"
+    );
+}
