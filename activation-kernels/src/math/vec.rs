@@ -289,6 +289,11 @@ impl<S: Simd> M<S> {
     pub fn any(self) -> bool {
         self.s.first_true_m32s(self.m) < S::F32_LANES
     }
+    /// Whether every lane is set.
+    #[inline(always)]
+    pub fn all(self) -> bool {
+        !(!self).any()
+    }
 }
 
 impl<S: Simd> core::ops::Not for M<S> {
