@@ -51,3 +51,15 @@ pub fn softplus(x: f64) -> f64 {
     }
     x.max(0.0) + libm::log1p(libm::exp(-x.abs()))
 }
+/// `|x|`.
+pub fn abs(x: f64) -> f64 {
+    libm::fabs(x)
+}
+/// `√x`.
+pub fn sqrt(x: f64) -> f64 {
+    libm::sqrt(x)
+}
+/// `x^n` for a small integer `n`.
+pub fn powi(x: f64, n: i32) -> f64 {
+    libm::pow(x, n as f64)
+}
