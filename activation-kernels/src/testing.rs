@@ -3,18 +3,13 @@
 //! ```
 //! use activation_kernels::{activation, testing};
 //!
-//! /// Squareplus (Barron 2021): (x + sqrt(x² + b)) / 2.
-//! #[activation(name = "squareplus", forward = (x + sqrt(x * x + b)) / 2.0,
-//!              saturate(below = -1e18 => 0.0), saturate(above = 1e18 => x),
-//!              check(b >= 0.0), tests = false)]
-//! pub struct Squareplus {
-//!     #[param(default = 4.0)]
-//!     pub b: f32,
-//! }
-//! # fn main() {
-//! let report = testing::check(&Squareplus::default());
-//! assert!(report.forward_max_ulp <= 2.0);
-//! # }
+//! /// LeCun's scaled tanh, 1.7159·tanh(2x/3).
+//! #[activation(name = "lecun_tanh", forward = 1.7159 * tanh(0.6666667 * x),
+//!              ulp = 3.5, derivative_ulp = 6.0, tests = false)]
+//! pub struct LecunTanh;
+//!
+//! let report = testing::check(&LecunTanh);
+//! assert!(report.forward_max_ulp <= 3.5);
 //! ```
 //!
 //! [`check`] sweeps about a million inputs spread over the whole f32 range plus a dense grid

@@ -58,7 +58,12 @@ impl Parse for Arg {
             let above = match side.to_string().as_str() {
                 "below" => false,
                 "above" => true,
-                _ => return Err(syn::Error::new(side.span(), "expected `below` or `above`")),
+                _ => {
+                    return Err(syn::Error::new_spanned(
+                        &side,
+                        "expected `below` or `above`",
+                    ));
+                }
             };
             content.parse::<Token![=]>()?;
             let bound: Expr = content.parse()?;
@@ -70,7 +75,7 @@ impl Parse for Arg {
                 if !content.is_empty() {
                     let k: Ident = content.parse()?;
                     if k != "derivative" {
-                        return Err(syn::Error::new(k.span(), "expected `derivative = ...`"));
+                        return Err(syn::Error::new_spanned(&k, "expected `derivative = ...`"));
                     }
                     content.parse::<Token![=]>()?;
                     derivative = Some(content.parse()?);
@@ -136,8 +141,8 @@ pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
         match arg {
             Arg::Crate(s) => match s.parse::<syn::Path>() {
                 Ok(p) => args.krate = Some(p),
-                Err(_) => errors.push(syn::Error::new(
-                    s.span(),
+                Err(_) => errors.push(syn::Error::new_spanned(
+                    &s,
                     "expected a path, e.g. \"::activation_kernels\"",
                 )),
             },
@@ -146,7 +151,10 @@ pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
             Arg::Kv(k, v) => {
                 let key = k.to_string();
                 if seen.contains(&key) {
-                    errors.push(syn::Error::new(k.span(), format!("duplicate key `{key}`")));
+                    errors.push(syn::Error::new_spanned(
+                        &k,
+                        format!("duplicate key `{key}`"),
+                    ));
                     continue;
                 }
                 seen.push(key.clone());
@@ -156,7 +164,7 @@ pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
                             lit: syn::Lit::Str(s),
                             ..
                         }) => args.name = Some(s.clone()),
-                        _ => errors.push(syn::Error::new(v.span(), "expected a string literal")),
+                        _ => errors.push(syn::Error::new_spanned(&v, "expected a string literal")),
                     },
                     "aliases" => match &v {
                         Expr::Array(a) => {
@@ -166,15 +174,15 @@ pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
                                         lit: syn::Lit::Str(s),
                                         ..
                                     }) => args.aliases.push(s.clone()),
-                                    _ => errors.push(syn::Error::new(
-                                        e.span(),
+                                    _ => errors.push(syn::Error::new_spanned(
+                                        &e,
                                         "expected a string literal",
                                     )),
                                 }
                             }
                         }
-                        _ => errors.push(syn::Error::new(
-                            v.span(),
+                        _ => errors.push(syn::Error::new_spanned(
+                            &v,
                             "expected an array of strings, e.g. [\"silu\"]",
                         )),
                     },
@@ -191,8 +199,8 @@ pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
                             };
                             *slot = Some((x, v.span()));
                         }
-                        _ => errors.push(syn::Error::new(
-                            v.span(),
+                        _ => errors.push(syn::Error::new_spanned(
+                            &v,
                             "expected a non-negative number literal",
                         )),
                     },
@@ -201,10 +209,10 @@ pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
                             lit: syn::Lit::Bool(b),
                             ..
                         }) => args.tests = b.value,
-                        _ => errors.push(syn::Error::new(v.span(), "expected `true` or `false`")),
+                        _ => errors.push(syn::Error::new_spanned(&v, "expected `true` or `false`")),
                     },
-                    _ => errors.push(syn::Error::new(
-                        k.span(),
+                    _ => errors.push(syn::Error::new_spanned(
+                        &k,
                         format!("unknown key `{key}`; expected one of: {KEYS}"),
                     )),
                 }
@@ -224,8 +232,8 @@ pub struct Param {
 pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) -> Vec<Param> {
     let mut out = Vec::new();
     if !item.generics.params.is_empty() {
-        errors.push(syn::Error::new(
-            item.generics.span(),
+        errors.push(syn::Error::new_spanned(
+            &item.generics,
             "activation structs cannot be generic",
         ));
     }
@@ -233,8 +241,7 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
         syn::Fields::Named(f) => &mut f.named,
         syn::Fields::Unit => return out,
         syn::Fields::Unnamed(f) => {
-            errors.push(syn::Error::new(
-                f.span(),
+            errors.push(syn::Error::new_spanned(&f,
                 "activation parameters must be named fields, e.g. `pub struct Elu { #[param(default = 1.0)] pub alpha: f32 }`",
             ));
             return out;
@@ -244,12 +251,13 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
         let ident = field.ident.clone().expect("named field");
         let is_f32 = matches!(&field.ty, syn::Type::Path(p) if p.path.is_ident("f32"));
         if !is_f32 {
-            errors.push(syn::Error::new(
-                field.ty.span(),
+            errors.push(syn::Error::new_spanned(
+                &field.ty,
                 "activation parameters must have type `f32`",
             ));
         }
         let mut default = None;
+        let mut attr_error = false;
         let mut keep = Vec::new();
         for attr in field.attrs.drain(..) {
             if attr.path().is_ident("param") {
@@ -259,8 +267,7 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
                         match lit_f64(&e) {
                             Some(v) if v.is_finite() && (v as f32).is_finite() => default = Some(v),
                             _ => {
-                                return Err(syn::Error::new(
-                                    e.span(),
+                                return Err(syn::Error::new_spanned(&e,
                                     "bad parameter default: expected a finite number literal (e.g. `1.0` or `-0.5`)",
                                 ));
                             }
@@ -271,6 +278,7 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
                     }
                 });
                 if let Err(e) = r {
+                    attr_error = true;
                     errors.push(e);
                 }
             } else {
@@ -281,8 +289,15 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
         match default {
             Some(d) => out.push(Param { ident, default: d }),
             None => {
-                errors.push(syn::Error::new(
-                    ident.span(),
+                if attr_error {
+                    out.push(Param {
+                        ident,
+                        default: 0.0,
+                    });
+                    continue;
+                }
+                errors.push(syn::Error::new_spanned(
+                    &ident,
                     format!("parameter `{ident}` needs a default: `#[param(default = 1.0)]`"),
                 ));
                 out.push(Param {
@@ -293,8 +308,8 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
         }
     }
     if out.len() > 8 {
-        errors.push(syn::Error::new(
-            item.ident.span(),
+        errors.push(syn::Error::new_spanned(
+            &item.ident,
             "at most 8 parameters are supported",
         ));
     }

@@ -6,7 +6,6 @@ use crate::derive::derivative;
 use crate::formula::{Cmp, Ctx, Func, Graph, Id, Node, Parser};
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 
 /// Everything needed to emit one activation.
 pub struct Model {
@@ -50,8 +49,8 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
     .value(fwd_expr);
 
     // Saturations: constant bounds, ordered, values in x and parameters.
-    let mut below: Option<(f64, Span)> = None;
-    let mut above: Option<(f64, Span)> = None;
+    let mut below: Option<(f64, &syn::Expr)> = None;
+    let mut above: Option<(f64, &syn::Expr)> = None;
     let mut sats = Vec::new();
     for s in &args.saturate {
         let b = Parser {
@@ -65,8 +64,8 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
         let bound = if g.mentions(b, &Node::X)
             || (0..params.len()).any(|i| g.mentions(b, &Node::Param(i)))
         {
-            errors.push(syn::Error::new(
-                s.bound.span(),
+            errors.push(syn::Error::new_spanned(
+                &s.bound,
                 "saturation bounds must be constants",
             ));
             0.0
@@ -83,7 +82,7 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
                 ),
             ));
         }
-        *slot = Some((bound, s.bound.span()));
+        *slot = Some((bound, &s.bound));
         let v = Parser {
             g: &mut g,
             params: &names,
@@ -107,7 +106,7 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
     if let (Some((lo, _)), Some((hi, span))) = (below, above)
         && lo >= hi
     {
-        errors.push(syn::Error::new(
+        errors.push(syn::Error::new_spanned(
             span,
             format!(
                 "saturation bounds out of order: `below = {lo}` must be less than `above = {hi}`"
@@ -205,8 +204,8 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
             }
             .value(e);
             if g2.mentions(d, &Node::X) {
-                errors.push(syn::Error::new(
-                    e.span(),
+                errors.push(syn::Error::new_spanned(
+                    &e,
                     "`output_derivative` must be written in `y` (and parameters) only, without `x`",
                 ));
             }
@@ -242,14 +241,14 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
         .cond(c);
         let first = (0..params.len()).find(|&i| g3.mentions(id, &Node::Param(i)));
         match first {
-            None => errors.push(syn::Error::new(
-                c.span(),
+            None => errors.push(syn::Error::new_spanned(
+                &c,
                 "a `check` must mention a parameter",
             )),
             Some(i) => {
                 if g3.eval(id, 0.0, &defaults) == Some(0.0) {
-                    errors.push(syn::Error::new(
-                        c.span(),
+                    errors.push(syn::Error::new_spanned(
+                        &c,
                         format!(
                             "bad parameter default: `{}` = {} violates this check",
                             names[i], defaults[i]

@@ -558,6 +558,11 @@ pub struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    fn err_t<T: quote::ToTokens>(&mut self, t: &T, msg: impl Into<String>) -> Id {
+        self.errors.push(syn::Error::new_spanned(t, msg.into()));
+        self.g.konst(0.0)
+    }
+
     fn err(&mut self, span: Span, msg: impl Into<String>) -> Id {
         self.errors.push(syn::Error::new(span, msg.into()));
         self.g.konst(0.0)
@@ -567,7 +572,7 @@ impl Parser<'_> {
     pub fn value(&mut self, e: &Expr) -> Id {
         let id = self.expr(e);
         if self.g.nodes[id].is_bool() {
-            return self.err(e.span(), "expected a number here, found a condition");
+            return self.err_t(&e, "expected a number here, found a condition");
         }
         id
     }
@@ -576,8 +581,8 @@ impl Parser<'_> {
     pub fn cond(&mut self, e: &Expr) -> Id {
         let id = self.expr(e);
         if !self.g.nodes[id].is_bool() {
-            self.errors.push(syn::Error::new(
-                e.span(),
+            self.errors.push(syn::Error::new_spanned(
+                &e,
                 "expected a condition (a comparison such as `x < 0.0`)",
             ));
             let z = self.g.konst(0.0);
@@ -595,22 +600,22 @@ impl Parser<'_> {
                     Ok(v) if f.suffix().is_empty() || f.suffix() == "f32" || f.suffix() == "f64" => {
                         self.g.konst(v)
                     }
-                    _ => self.err(f.span(), "unsupported float literal"),
+                    _ => self.err_t(&f, "unsupported float literal"),
                 },
                 Lit::Int(i) => match i.base10_parse::<i64>() {
                     Ok(v) if i.suffix().is_empty() => self.g.konst(v as f64),
-                    _ => self.err(i.span(), "unsupported integer literal"),
+                    _ => self.err_t(&i, "unsupported integer literal"),
                 },
-                other => self.err(other.span(), "expected a number"),
+                other => self.err_t(&other, "expected a number"),
             },
             Expr::Path(p) => {
                 let Some(ident) = p.path.get_ident() else {
-                    return self.err(p.span(), "expected a variable, parameter or constant name");
+                    return self.err_t(&p, "expected a variable, parameter or constant name");
                 };
                 let name = ident.to_string();
                 match name.as_str() {
                     "x" => match self.ctx {
-                        Ctx::Params => self.err(ident.span(), "`x` cannot appear in a parameter constraint"),
+                        Ctx::Params => self.err_t(&ident, "`x` cannot appear in a parameter constraint"),
                         Ctx::FromOutput => self.g.intern(Node::X),
                         _ => self.g.intern(Node::X),
                     },
@@ -621,7 +626,7 @@ impl Parser<'_> {
                             ident.span(),
                             "`y` (the forward output) is only allowed in `derivative`",
                         ),
-                        _ => self.err(ident.span(), "`y` is only allowed in `derivative`"),
+                        _ => self.err_t(&ident, "`y` is only allowed in `derivative`"),
                     },
                     _ => {
                         if let Some(i) = self.params.iter().position(|p| *p == name) {
@@ -660,7 +665,7 @@ impl Parser<'_> {
                     let a = self.cond(&u.expr);
                     self.g.intern(Node::Not(a))
                 }
-                _ => self.err(u.span(), "unsupported unary operator"),
+                _ => self.err_t(&u, "unsupported unary operator"),
             },
             Expr::Binary(b) => {
                 let arith = |op: &BinOp| {
@@ -713,7 +718,7 @@ impl Parser<'_> {
                         Expr::Block(bl) => self.block(&bl.block, bl.span()),
                         other => self.value(other),
                     },
-                    None => self.err(i.span(), "`if` needs an `else` branch"),
+                    None => self.err_t(&i, "`if` needs an `else` branch"),
                 };
                 self.g.select(c, a, b)
             }
@@ -734,17 +739,17 @@ impl Parser<'_> {
 
     fn call(&mut self, c: &syn::ExprCall) -> Id {
         let Expr::Path(p) = &*c.func else {
-            return self.err(c.func.span(), "expected a function name");
+            return self.err_t(&c.func, "expected a function name");
         };
         let Some(ident) = p.path.get_ident() else {
-            return self.err(p.span(), "expected a function name");
+            return self.err_t(&p, "expected a function name");
         };
         let name = ident.to_string();
         let args: Vec<&Expr> = c.args.iter().collect();
         let arity = |this: &mut Self, n: usize| -> bool {
             if args.len() != n {
-                this.errors.push(syn::Error::new(
-                    c.span(),
+                this.errors.push(syn::Error::new_spanned(
+                    &c,
                     format!(
                         "`{name}` takes {n} argument{}, found {}",
                         if n == 1 { "" } else { "s" },

@@ -1,0 +1,4 @@
+#[activation_kernels::activation(forward = x)]
+pub enum A { B }
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[activation_kernels::activation(forward = x * PIE)]
+pub struct A;
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[activation_kernels::activation(forward = x * sigmod(x))]
+pub struct A;
+
+fn main() {}

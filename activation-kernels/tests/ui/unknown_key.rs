@@ -1,0 +1,4 @@
+#[activation_kernels::activation(foward = x)]
+pub struct A;
+
+fn main() {}

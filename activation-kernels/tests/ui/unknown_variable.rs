@@ -1,0 +1,4 @@
+#[activation_kernels::activation(forward = x * z)]
+pub struct A;
+
+fn main() {}
