@@ -3,13 +3,14 @@
 //! ```
 //! use activation_kernels::{activation, testing};
 //!
-//! /// LeCun's scaled tanh, 1.7159·tanh(2x/3).
+//! /// LeCun's scaled tanh, 1.7159·tanh(2x/3). The rounding of `2x/3` is amplified by the
+//! /// steep relative slope of tanh' for large x, so the declared bounds are 4 and 12 ULP.
 //! #[activation(name = "lecun_tanh", forward = 1.7159 * tanh(0.6666667 * x),
-//!              ulp = 3.5, derivative_ulp = 6.0, tests = false)]
+//!              ulp = 4.0, derivative_ulp = 12.0, tests = false)]
 //! pub struct LecunTanh;
 //!
 //! let report = testing::check(&LecunTanh);
-//! assert!(report.forward_max_ulp <= 3.5);
+//! assert!(report.forward_max_ulp <= 4.0);
 //! ```
 //!
 //! [`check`] sweeps about a million inputs spread over the whole f32 range plus a dense grid
