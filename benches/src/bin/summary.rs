@@ -1,0 +1,35 @@
+//! Prints a markdown summary of the latest criterion results of the `activation-benches`
+//! benches: per function and size, our best ISA (elements/ns), the plain scalar loop, the
+//! element-loop copy and the ratios between them, then the copy baselines.
+//!
+//! ```text
+//! cargo bench -p activation-benches --bench math          # produce target/criterion/**
+//! cargo run --release -p activation-benches --bin summary [-- <criterion dir>]
+//! ```
+//! The criterion directory defaults to `$CARGO_TARGET_DIR/criterion`, else `target/criterion`.
+
+use activation_benches::summary;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(summary::default_criterion_dir);
+    let records = match summary::collect(&dir) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("summary: cannot read {}: {e}", dir.display());
+            eprintln!("run `cargo bench -p activation-benches --bench math` first");
+            return ExitCode::FAILURE;
+        }
+    };
+    if records.is_empty() {
+        eprintln!("summary: no criterion results under {}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    println!("<!-- {} results from {} -->", records.len(), dir.display());
+    print!("{}", summary::render(&records));
+    ExitCode::SUCCESS
+}
