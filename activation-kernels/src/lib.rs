@@ -18,9 +18,70 @@
 //! assert_eq!(y[1], 0.5);
 //! ```
 //!
+//! ## Defining activations: `#[activation]`
+//!
+//! The built-ins in [`activations`] and your own activations are written the same way: a
+//! declarative definition on a struct whose fields are the `f32` parameters.
+//!
+//! ```
+//! use activation_kernels::{activation, Activation};
+//!
+//! /// Swish with a slope parameter (derivative left to the macro).
+//! #[activation(
+//!     name = "my_swish",
+//!     aliases = ["my_silu"],
+//!     forward = x * sigmoid(beta * x),
+//!     saturate(below = -200.0 => -0.0),   // beyond the bound, the output is this expression
+//!     saturate(above = 200.0 => x),
+//!     check(beta > 0.0),                  // constructing with beta <= 0 is an error
+//!     ulp = 4.0,                          // declared bounds, verified by `testing::check`
+//!     derivative_ulp = 8.0,
+//!     derivative_abs = 1e-6,
+//!     tests = false,
+//! )]
+//! pub struct MySwish {
+//!     #[param(default = 1.0)]
+//!     pub beta: f32,
+//! }
+//!
+//! let s = MySwish::new(1.5).unwrap();
+//! let x = [-1.0f32, 0.0, 2.0];
+//! let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+//! s.forward_with_derivative(&x, &mut y, &mut d);
+//! assert_eq!(y[1], 0.0);
+//! assert!(MySwish::new(-1.0).is_err());
+//! assert_eq!(s.info().name, "my_swish");
+//! ```
+//!
+//! | key | meaning |
+//! |---|---|
+//! | `forward = <formula>` | required; in `x` and the parameters |
+//! | `derivative = <formula>` | optional; may also use `y` (the forward output). Omitted: the macro differentiates `forward` symbolically. Given: `testing::check` compares it with the symbolic derivative |
+//! | `output_derivative = <formula>` | optional; f' written in `y` only, enabling [`OutputDerivative::backward_from_output`] (inferred when `derivative` uses only `y`) |
+//! | `reference = <formula>` | optional; a more accurate form of `forward` for the f64 reference |
+//! | `saturate(below = B => v)`, `saturate(above = B => v)` | beyond a constant bound the output is `v` (constant or linear in `x`; optional `, derivative = d`). Also keeps `±inf` and overflow out of the formula. `testing::check` verifies each bound to 1 ULP |
+//! | `check(<condition>)` | parameter constraint; checked at compile time against the defaults and by the generated `new` / [`Activation::validate`] |
+//! | `ulp`, `derivative_ulp`, `derivative_abs` | declared error bounds (defaults 2, 4, 0) |
+//! | `name`, `aliases` | metadata (default name: the struct name in snake case) |
+//! | `tests = false` | do not generate the `#[cfg(test)]` test that runs `testing::check` on the defaults |
+//! | `crate = "::path"` | where generated code finds this crate, for crates that re-export it |
+//!
+//! Formulas use numbers, `x`, `y`, parameters, constants (`PI`, `E`, `LN_2`, `SQRT_2`,
+//! `FRAC_1_SQRT_2`, `FRAC_2_SQRT_PI`, `SQRT_2_OVER_PI`, ...), `+ - * /`, unary `-`,
+//! comparisons with `&& || !` inside `select(cond, a, b)` or `if cond { a } else { b }`,
+//! `min`, `max`, `clamp`, `abs`, `sqrt`, `powi(_, n)` and the math core: `exp`, `expm1`, `ln`,
+//! `ln1p`, `tanh`, `sigmoid`, `erf`, `erfc`, `softplus`.
+//!
+//! The macro generates one SIMD body generic over the ISA, the f64 reference of the same
+//! formula, the [`Activation`] impl (forward, in place, derivative, backward,
+//! forward_with_derivative, metadata) and a NaN guard wherever NaN would not propagate by
+//! itself. Malformed definitions are spanned compile errors.
+//!
 //! ## Errors
 //! Slice functions **panic** when the lengths of their slices differ (like
 //! [`slice::copy_from_slice`]); the message names both lengths and points at the caller.
+//! Invalid parameters are a `Result` at construction (`new`) and a panic if an invalid struct
+//! literal reaches a slice function.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 // Generated code names `::activation_kernels::...`; make that path work inside this crate too.
