@@ -36,6 +36,8 @@ pub struct Args {
 
 pub const KEYS: &str = "name, aliases, forward, derivative, output_derivative, reference, saturate(..), check(..), ulp, derivative_ulp, derivative_abs, tests, crate";
 
+// Parsed once per macro invocation; the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Arg {
     Kv(Ident, Expr),
     Crate(LitStr),
@@ -175,7 +177,7 @@ pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
                                         ..
                                     }) => args.aliases.push(s.clone()),
                                     _ => errors.push(syn::Error::new_spanned(
-                                        &e,
+                                        e,
                                         "expected a string literal",
                                     )),
                                 }
@@ -241,7 +243,7 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
         syn::Fields::Named(f) => &mut f.named,
         syn::Fields::Unit => return out,
         syn::Fields::Unnamed(f) => {
-            errors.push(syn::Error::new_spanned(&f,
+            errors.push(syn::Error::new_spanned(f,
                 "activation parameters must be named fields, e.g. `pub struct Elu { #[param(default = 1.0)] pub alpha: f32 }`",
             ));
             return out;

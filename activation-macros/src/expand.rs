@@ -205,7 +205,7 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
             .value(e);
             if g2.mentions(d, &Node::X) {
                 errors.push(syn::Error::new_spanned(
-                    &e,
+                    e,
                     "`output_derivative` must be written in `y` (and parameters) only, without `x`",
                 ));
             }
@@ -242,13 +242,13 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
         let first = (0..params.len()).find(|&i| g3.mentions(id, &Node::Param(i)));
         match first {
             None => errors.push(syn::Error::new_spanned(
-                &c,
+                c,
                 "a `check` must mention a parameter",
             )),
             Some(i) => {
                 if g3.eval(id, 0.0, &defaults) == Some(0.0) {
                     errors.push(syn::Error::new_spanned(
-                        &c,
+                        c,
                         format!(
                             "bad parameter default: `{}` = {} violates this check",
                             names[i], defaults[i]

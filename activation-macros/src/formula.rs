@@ -4,6 +4,9 @@
 //! once (common-subexpression elimination for free, including between a forward formula and its
 //! derivative). Node ids are created children-first, so id order is a topological order.
 
+// Float comparisons in guards (`if x == 0.0`) read better than float literal patterns here.
+#![allow(clippy::redundant_guards)]
+
 use proc_macro2::Span;
 use std::collections::HashMap;
 use syn::spanned::Spanned;
@@ -582,7 +585,7 @@ impl Parser<'_> {
         let id = self.expr(e);
         if !self.g.nodes[id].is_bool() {
             self.errors.push(syn::Error::new_spanned(
-                &e,
+                e,
                 "expected a condition (a comparison such as `x < 0.0`)",
             ));
             let z = self.g.konst(0.0);
@@ -749,7 +752,7 @@ impl Parser<'_> {
         let arity = |this: &mut Self, n: usize| -> bool {
             if args.len() != n {
                 this.errors.push(syn::Error::new_spanned(
-                    &c,
+                    c,
                     format!(
                         "`{name}` takes {n} argument{}, found {}",
                         if n == 1 { "" } else { "s" },

@@ -93,7 +93,7 @@ pub(crate) fn scale<S: Simd>(p: V<S>, red: &Reduced<S>) -> V<S> {
     // 2^(n - h) with h = -64 for negative n and +64 otherwise: always a normal number.
     let adj = super::vec::U::splat(s, 64u32);
     let adj = neg.select_u(adj, super::vec::U::splat(s, 64u32.wrapping_neg()));
-    let s1 = red.z.bits().addv(adj).shl(23).add(0x3F80_0000).f32();
+    let s1 = red.z.bits().addv(adj).shl_k(23).add_k(0x3F80_0000).f32();
     let s2 = neg.select(
         p.k(f32::from_bits(0x1F80_0000)),
         p.k(f32::from_bits(0x5F80_0000)),
@@ -104,7 +104,7 @@ pub(crate) fn scale<S: Simd>(p: V<S>, red: &Reduced<S>) -> V<S> {
 /// `p·2^n` for `n` in [-126, 127] only (one multiply).
 #[inline(always)]
 pub(crate) fn scale_normal<S: Simd>(p: V<S>, red: &Reduced<S>) -> V<S> {
-    p * red.z.bits().shl(23).add(0x3F80_0000).f32()
+    p * red.z.bits().shl_k(23).add_k(0x3F80_0000).f32()
 }
 
 /// `e^x`. See the module docs for method and accuracy.

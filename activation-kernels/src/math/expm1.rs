@@ -31,7 +31,7 @@ pub fn expm1<S: Simd>(x: V<S>) -> V<S> {
     // 2^-n for n in [13, 64] (bits (127 - n) << 23); zero otherwise.
     let inv_bits = U::splat(s, 0x4B40_0000 + 127)
         .subv(red0.z.bits())
-        .shl(23)
+        .shl_k(23)
         .f32();
     let fold = (big & n.le(x.k(64.0))).select(inv_bits, x.k(0.0));
     // The fold joins the additive remainder only; the polynomial's argument stays r1 + corr.
@@ -40,8 +40,8 @@ pub fn expm1<S: Simd>(x: V<S>) -> V<S> {
     let small = r.mul_add(r * q, red0.corr - fold);
     // t = 2^(n - δ), δ = 1 for n > 64 so that n = 128 stays finite until the final doubling.
     let huge = n.gt(x.k(64.0));
-    let zb = huge.select_u(red0.z.bits().add(u32::MAX), red0.z.bits());
-    let t = zb.shl(23).add(0x3F80_0000).f32();
+    let zb = huge.select_u(red0.z.bits().add_k(u32::MAX), red0.z.bits());
+    let t = zb.shl_k(23).add_k(0x3F80_0000).f32();
     // e^x - 1 = A + B + t·small (+ eA) with A = t - 1 (or t when the -1 was folded), B = t·r1
     // exact, and eA the rounding error of t - 1 (nonzero only for n < -24, where it is t).
     let a = big.select(t, t - 1.0);

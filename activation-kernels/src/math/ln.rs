@@ -32,9 +32,9 @@ const SQRT_HALF_BITS: u32 = 0x3F35_04F3;
 #[inline(always)]
 fn split<S: Simd>(u: V<S>) -> (V<S>, V<S>) {
     let s = u.s;
-    let b = u.bits().add(0x3F80_0000 - SQRT_HALF_BITS);
+    let b = u.bits().add_k(0x3F80_0000 - SQRT_HALF_BITS);
     // Biased exponent k + 127 (0..=255 for non-negative inputs), converted to float exactly.
-    let kb = b.shr(23).and(0x1FF);
+    let kb = b.shr_k(23).and(0x1FF);
     let k = kb.or(0x4B00_0000).f32() - (8_388_608.0 + 127.0);
     let m = b.and(0x007F_FFFF).addv(U::splat(s, SQRT_HALF_BITS)).f32();
     (k, m - 1.0)
@@ -81,7 +81,7 @@ pub fn ln1p<S: Simd>(x: V<S>) -> V<S> {
     let kz = k + super::exp::MAGIC;
     let inv = U::splat(x.s, 0x4B40_0000 + 127)
         .subv(kz.bits())
-        .shl(23)
+        .shl_k(23)
         .f32();
     let cs = k.gt(x.k(64.0)).select(x.k(0.0), c * inv);
     let corr = cs * f.neg_mul_add(one - f, one);

@@ -193,7 +193,7 @@ impl<S: Simd> U<S> {
     }
     /// Logical shift left by a constant amount (< 32).
     #[inline(always)]
-    pub fn shl(self, n: u32) -> Self {
+    pub fn shl_k(self, n: u32) -> Self {
         U {
             s: self.s,
             v: self.s.wrapping_dyn_shl_u32s(self.v, self.s.splat_u32s(n)),
@@ -201,7 +201,7 @@ impl<S: Simd> U<S> {
     }
     /// Logical shift right by a constant amount (< 32).
     #[inline(always)]
-    pub fn shr(self, n: u32) -> Self {
+    pub fn shr_k(self, n: u32) -> Self {
         U {
             s: self.s,
             v: self.s.wrapping_dyn_shr_u32s(self.v, self.s.splat_u32s(n)),
@@ -209,7 +209,7 @@ impl<S: Simd> U<S> {
     }
     /// Wrapping add.
     #[inline(always)]
-    pub fn add(self, b: u32) -> Self {
+    pub fn add_k(self, b: u32) -> Self {
         U {
             s: self.s,
             v: self.s.add_u32s(self.v, self.s.splat_u32s(b)),
