@@ -91,6 +91,17 @@ pub fn derivative(g: &mut Graph, id: Id, memo: &mut Vec<Option<Id>>) -> Option<I
             let (da, db) = (derivative(g, a, memo)?, derivative(g, b, memo)?);
             g.select(c, da, db)
         }
+        Node::Fma(a, b, c) => {
+            let (da, db, dc) = (
+                derivative(g, a, memo)?,
+                derivative(g, b, memo)?,
+                derivative(g, c, memo)?,
+            );
+            let l = g.mul(da, b);
+            let r = g.mul(a, db);
+            let s = g.add(l, r);
+            g.add(s, dc)
+        }
         Node::Cmp(..) | Node::And(..) | Node::Or(..) | Node::Not(..) => g.konst(0.0),
     };
     memo[id] = Some(d);

@@ -393,6 +393,10 @@ fn emit_simd(
                 let a = t(*a);
                 powi_tokens(quote!(#a), *n, quote!(#input.k(1.0f32)))
             }
+            Node::Fma(a, b, c) => {
+                let (a, b, c) = (t(*a), t(*b), t(*c));
+                quote!(#a.mul_add(#b, #c))
+            }
             Node::Select(c, a, b) => {
                 let (c, a, b) = (t(*c), t(*a), t(*b));
                 quote!(#c.select(#a, #b))
@@ -462,6 +466,10 @@ fn emit_f64(g: &Graph, roots: &[Id], krate: &TokenStream, params: &[Param]) -> T
                 let a = t(*a);
                 let n = Literal::i32_suffixed(*n);
                 quote!(#krate::__private::reference::powi(#a, #n))
+            }
+            Node::Fma(a, b, c) => {
+                let (a, b, c) = (t(*a), t(*b), t(*c));
+                quote!(#krate::__private::reference::fma(#a, #b, #c))
             }
             Node::Select(c, a, b) => {
                 let (c, a, b) = (t(*c), t(*a), t(*b));

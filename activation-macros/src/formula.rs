@@ -104,6 +104,8 @@ pub enum Node {
     /// `max(a, b)`: `b` where `b > a`, else `a` (NaN in `a` propagates).
     Max(Id, Id),
     Powi(Id, i32),
+    /// `a·b + c` with a single rounding.
+    Fma(Id, Id, Id),
     Select(Id, Id, Id),
     /// Boolean-valued.
     Cmp(Cmp, Id, Id),
@@ -327,6 +329,9 @@ impl Graph {
             Node::Min(a, b) | Node::Max(a, b) => {
                 self.propagates_nan(*a) && (self.propagates_nan(*b) || self.nan_is_false(*b, *a))
             }
+            Node::Fma(a, b, c) => {
+                self.propagates_nan(*a) || self.propagates_nan(*b) || self.propagates_nan(*c)
+            }
             Node::Select(c, a, b) => match self.nan_truth(*c) {
                 Some(true) => self.propagates_nan(*a),
                 Some(false) => self.propagates_nan(*b),
@@ -396,6 +401,9 @@ impl Graph {
                 if b > a { b } else { a }
             }
             Node::Powi(a, n) => self.eval(*a, x, params)?.powi(*n),
+            Node::Fma(a, b, c) => self
+                .eval(*a, x, params)?
+                .mul_add(self.eval(*b, x, params)?, self.eval(*c, x, params)?),
             Node::Select(c, a, b) => {
                 if self.eval(*c, x, params)? != 0.0 {
                     self.eval(*a, x, params)?
@@ -442,6 +450,9 @@ impl Graph {
             Node::Min(a, b) => format!("min({}, {})", strip(t(*a)), strip(t(*b))),
             Node::Max(a, b) => format!("max({}, {})", strip(t(*a)), strip(t(*b))),
             Node::Powi(a, n) => format!("powi({}, {n})", strip(t(*a))),
+            Node::Fma(a, b, c) => {
+                format!("fma({}, {}, {})", strip(t(*a)), strip(t(*b)), strip(t(*c)))
+            }
             Node::Select(c, a, b) => {
                 format!(
                     "select({}, {}, {})",
@@ -512,7 +523,7 @@ pub fn children(n: &Node) -> Vec<Id> {
         | Node::Cmp(_, a, b)
         | Node::And(a, b)
         | Node::Or(a, b) => vec![*a, *b],
-        Node::Select(c, a, b) => vec![*c, *a, *b],
+        Node::Select(c, a, b) | Node::Fma(c, a, b) => vec![*c, *a, *b],
     }
 }
 
@@ -794,6 +805,22 @@ impl Parser<'_> {
                 let m = self.g.max(a, lo);
                 self.g.min(m, hi)
             }
+            "fma" => {
+                if !arity(self, 3) {
+                    return self.g.konst(0.0);
+                }
+                let a = self.value(args[0]);
+                let b = self.value(args[1]);
+                let c = self.value(args[2]);
+                match (
+                    self.g.const_val(a),
+                    self.g.const_val(b),
+                    self.g.const_val(c),
+                ) {
+                    (Some(x), Some(y), Some(z)) => self.g.konst(x.mul_add(y, z)),
+                    _ => self.g.intern(Node::Fma(a, b, c)),
+                }
+            }
             "select" => {
                 if !arity(self, 3) {
                     return self.g.konst(0.0);
@@ -834,7 +861,7 @@ impl Parser<'_> {
             }
             _ => {
                 let mut known: Vec<&str> = Func::ALL.iter().map(|f| f.name()).collect();
-                known.extend(["min", "max", "clamp", "select", "powi"]);
+                known.extend(["min", "max", "clamp", "fma", "select", "powi"]);
                 self.err(
                     ident.span(),
                     format!(

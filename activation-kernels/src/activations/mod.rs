@@ -82,3 +82,114 @@ pub struct Softplus {
     #[param(default = 1.0)]
     pub beta: f32,
 }
+
+/// Leaky ReLU: `x` for `x > 0`, else `alpha·x` (correctly rounded). Derivative 1 or `alpha`
+/// (left derivative at 0: `alpha`).
+#[activation(
+    name = "leaky_relu",
+    forward = select(x > 0.0, x, alpha * x),
+    output_derivative = select(y > 0.0, 1.0, alpha),
+    check(alpha >= 0.0),
+    ulp = 0.5,
+    derivative_ulp = 0.0
+)]
+pub struct LeakyRelu {
+    /// Slope for negative inputs.
+    #[param(default = 0.01)]
+    pub alpha: f32,
+}
+
+/// ReLU6: `min(max(x, 0), 6)` (exact). Derivative 1 on `(0, 6]`, else 0 (left derivatives).
+#[activation(
+    name = "relu6",
+    forward = clamp(x, 0.0, 6.0),
+    output_derivative = select(y > 0.0 && y < 6.0, 1.0, 0.0),
+    ulp = 0.0,
+    derivative_ulp = 0.0
+)]
+pub struct Relu6;
+
+/// Hardtanh: `clamp(x, min_val, max_val)` (exact). Derivative 1 on `(min_val, max_val]`, else 0
+/// (left derivatives).
+#[activation(
+    name = "hardtanh",
+    forward = clamp(x, min_val, max_val),
+    check(min_val < max_val),
+    ulp = 0.0,
+    derivative_ulp = 0.0
+)]
+pub struct Hardtanh {
+    /// Lower clip value.
+    #[param(default = -1.0)]
+    pub min_val: f32,
+    /// Upper clip value.
+    #[param(default = 1.0)]
+    pub max_val: f32,
+}
+
+/// Hard sigmoid: `clamp(slope·x + offset, 0, 1)`, the affine part with a single rounding, so
+/// the result is correctly rounded for the given parameters. Keras: slope 0.2, offset 0.5 (the
+/// default; saturates at ±2.5); PyTorch's `hardsigmoid` is slope 1/6, offset 0.5. Derivative
+/// `slope` inside, 0 outside (left derivatives at the corners).
+#[activation(
+    name = "hard_sigmoid",
+    forward = clamp(fma(slope, x, offset), 0.0, 1.0),
+    check(slope > 0.0),
+    ulp = 0.5,
+    derivative_ulp = 0.0
+)]
+pub struct HardSigmoid {
+    /// Slope of the linear part.
+    #[param(default = 0.2)]
+    pub slope: f32,
+    /// Value at 0.
+    #[param(default = 0.5)]
+    pub offset: f32,
+}
+
+/// Hard swish (MobileNetV3): `x·relu6(x + 3)/6`, computed as `x·(relu6(x + 3)/6)` so that
+/// large `x` do not overflow (`hard_swish(1e38) = 1e38`). The derivative `(2x + 3)/6` on
+/// `(-3, 3)` has a zero at -1.5, where the absolute error is at most 1e-7.
+#[activation(
+    name = "hard_swish",
+    aliases = ["hardswish"],
+    forward = x * (clamp(x + 3.0, 0.0, 6.0) / 6.0),
+    saturate(below = -3.0 => -0.0),
+    saturate(above = 3.0 => x),
+    ulp = 2.0,
+    derivative_ulp = 4.0,
+    derivative_abs = 1e-7
+)]
+pub struct HardSwish;
+
+/// Softsign: `x / (1 + |x|)`, in [-1, 1]. Derivative `1/(1 + |x|)²`, computed as two divisions
+/// so it does not overflow; from the output, `(1 - |y|)²`.
+#[activation(
+    name = "softsign",
+    forward = x / (1.0 + abs(x)),
+    derivative = 1.0 / (1.0 + abs(x)) / (1.0 + abs(x)),
+    output_derivative = (1.0 - abs(y)) * (1.0 - abs(y)),
+    saturate(below = -1e30 => -1.0),
+    saturate(above = 1e30 => 1.0),
+    ulp = 2.0,
+    derivative_ulp = 4.0
+)]
+pub struct Softsign;
+
+/// SELU (Klambauer et al. 2017): `scale·x` for `x > 0`, else `scale·alpha·(e^x - 1)`, with the
+/// self-normalising constants alpha = 1.6732632423543772848170429916717 and
+/// scale = 1.0507009873554804934193349852946 (`scale·alpha` is folded in f64 and rounded once).
+/// `selu(3.2386e38)` is `f32::MAX` (no premature overflow). Derivative `scale` or
+/// `scale·alpha·e^x` (left derivative at 0).
+#[activation(
+    name = "selu",
+    forward = select(x > 0.0, 1.0507009873554804934193349852946 * x,
+                     (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717) * expm1(x)),
+    // y + scale·alpha, with scale·alpha = 1.7580993408473768599 split into an f32 head and
+    // tail so the sum is not limited by the constant's rounding.
+    output_derivative = select(y > 0.0, 1.0507009873554804934193349852946,
+                               (y + 1.7580993175506592) + 2.3296717444054593e-8),
+    ulp = 2.0,
+    derivative_ulp = 2.0
+)]
+pub struct Selu;

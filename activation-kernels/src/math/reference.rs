@@ -63,3 +63,7 @@ pub fn sqrt(x: f64) -> f64 {
 pub fn powi(x: f64, n: i32) -> f64 {
     libm::pow(x, n as f64)
 }
+/// `a·b + c` with a single rounding.
+pub fn fma(a: f64, b: f64, c: f64) -> f64 {
+    libm::fma(a, b, c)
+}
