@@ -62,8 +62,27 @@ fn cap_policy_falls_back_below_the_request_with_a_message() {
     }
 }
 
+/// Runs the `report` binary; when cross-testing under qemu (the runner is exported by CI and
+/// set in `.cargo/config.toml`), through the same runner, since the host cannot exec it.
+fn report_command() -> Command {
+    let bin = env!("CARGO_BIN_EXE_report");
+    let runner = if cfg!(target_arch = "aarch64") {
+        std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER").ok()
+    } else {
+        None
+    };
+    match runner.as_deref().map(str::split_whitespace) {
+        Some(mut parts) => {
+            let mut c = Command::new(parts.next().expect("runner command"));
+            c.args(parts).arg(bin);
+            c
+        }
+        None => Command::new(bin),
+    }
+}
+
 fn best_with_env(value: &str) -> (String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_report"))
+    let out = report_command()
         .arg("--print-isa")
         .env("ACTIVATION_KERNELS_ISA", value)
         .output()

@@ -128,7 +128,7 @@ impl MathFn {
         MathFn::ALL.iter().copied().find(|f| f.name() == name)
     }
 
-    /// The f64 reference value (see [`reference`]).
+    /// The f64 reference value (see [`mod@reference`]).
     pub fn reference(self, x: f64) -> f64 {
         use reference as r;
         match self {
