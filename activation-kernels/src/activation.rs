@@ -120,6 +120,23 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// The current parameter values, in [`ActivationInfo::params`] order (at most 8).
     fn param_values(&self) -> [f32; 8];
 
+    /// A copy with parameters taken from `values` (in [`ActivationInfo::params`] order; the
+    /// rest ignored). Not validated: call [`Activation::validate`].
+    fn with_param_values(&self, values: [f32; 8]) -> Self;
+
+    /// `backward_from_output` through a trait object: `false` when this activation has no
+    /// output derivative (overridden by `#[activation]` when it has one).
+    #[doc(hidden)]
+    fn backward_from_output_dyn(
+        &self,
+        _isa: Isa,
+        _y: &[f32],
+        _dy: &[f32],
+        _dx: &mut [f32],
+    ) -> bool {
+        false
+    }
+
     /// Forward kernel on one vector (generic over the ISA; fully inlined).
     fn forward_v<S: Simd>(&self, x: V<S>) -> V<S>;
 

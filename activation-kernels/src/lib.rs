@@ -93,6 +93,7 @@ pub mod activations;
 pub mod dispatch;
 pub mod kernel;
 pub mod math;
+pub mod registry;
 #[cfg(feature = "std")]
 pub mod testing;
 pub mod ulp;
@@ -100,6 +101,7 @@ pub mod ulp;
 pub use activation::{Activation, ActivationInfo, OutputDerivative, ParamError};
 pub use dispatch::Isa;
 pub use pulp;
+pub use registry::DynActivation;
 
 pub use activation_macros::activation;
 

@@ -656,6 +656,20 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
         }
     });
 
+    let with_values = if params.is_empty() {
+        quote!(*self)
+    } else {
+        let idx = 0..params.len();
+        quote!(#ident { #(#fields: __v[#idx]),* })
+    };
+    let from_output_dyn = from_output.then(|| {
+        quote! {
+            fn backward_from_output_dyn(&self, __isa: #krate::Isa, __y: &[f32], __dy: &[f32], __dx: &mut [f32]) -> bool {
+                #p::OutputDerivative::backward_from_output_on(self, __isa, __y, __dy, __dx);
+                true
+            }
+        }
+    });
     let output_impl = m.from_output.as_ref().map(|(g2, d)| {
         let lets = emit_simd(g2, &[*d], &krate, params, &y_in);
         let r = simd_result(g2, *d, &y_in);
@@ -741,6 +755,10 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
                 __v[..#n_params].copy_from_slice(&__p);
                 __v
             }
+            fn with_param_values(&self, __v: [f32; 8]) -> Self {
+                #with_values
+            }
+            #from_output_dyn
             #[inline(always)]
             fn forward_v<__S: #p::Simd>(&self, __x: #p::V<__S>) -> #p::V<__S> {
                 #fwd_lets
