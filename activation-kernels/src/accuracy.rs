@@ -22,17 +22,18 @@ pub struct MathAccuracy {
     pub worst_input: Option<u32>,
 }
 
-/// The table, one row per [`MathFn`], in [`MathFn::ALL`] order.
+/// The table, one row per [`MathFn`], in [`MathFn::ALL`] order. Measured values: full 2^32
+/// sweep, scalar and AVX2 (bit-identical), 2026-11-23, AMD EPYC (AVX2+FMA, no AVX-512).
 pub const MATH: &[MathAccuracy] = &[
-    row(MathFn::Exp, 1.0, None, None),
-    row(MathFn::Expm1, 1.0, None, None),
-    row(MathFn::Ln, 1.0, None, None),
-    row(MathFn::Ln1p, 1.0, None, None),
-    row(MathFn::Tanh, 2.0, None, None),
-    row(MathFn::Sigmoid, 2.0, None, None),
-    row(MathFn::Erf, 2.0, None, None),
-    row(MathFn::Erfc, 2.0, None, None),
-    row(MathFn::Softplus, 2.0, None, None),
+    row(MathFn::Exp, 1.0, Some(0.775), Some(0xC2AF501A)),
+    row(MathFn::Expm1, 1.0, Some(0.945), Some(0x3EB6BC4E)),
+    row(MathFn::Ln, 1.0, Some(0.82), Some(0x3F34751F)),
+    row(MathFn::Ln1p, 1.0, Some(0.923), Some(0xBE975FB3)),
+    row(MathFn::Tanh, 2.0, Some(1.483), Some(0xBF0DA742)),
+    row(MathFn::Sigmoid, 2.0, Some(1.475), Some(0xC0C7960B)),
+    row(MathFn::Erf, 2.0, Some(0.85), Some(0x3F68E216)),
+    row(MathFn::Erfc, 2.0, Some(1.923), Some(0x3EF5031D)),
+    row(MathFn::Softplus, 2.0, Some(1.565), Some(0xBFA3877C)),
 ];
 
 const fn row(
