@@ -145,8 +145,14 @@ fn the_accuracy_table_has_one_row_per_function_and_measured_values_respect_the_b
     assert_eq!(MATH.len(), MathFn::ALL.len());
     for (row, &f) in MATH.iter().zip(MathFn::ALL) {
         assert_eq!(row.func, f, "table order");
-        let m = row.measured_ulp.expect("every function has a recorded full sweep");
-        assert!(m <= row.bound_ulp, "{f:?}: recorded {m} exceeds the bound {}", row.bound_ulp);
+        let m = row
+            .measured_ulp
+            .expect("every function has a recorded full sweep");
+        assert!(
+            m <= row.bound_ulp,
+            "{f:?}: recorded {m} exceeds the bound {}",
+            row.bound_ulp
+        );
         assert!(row.worst_input.is_some());
     }
 }
