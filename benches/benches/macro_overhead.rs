@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group!/criterion_main! generate undocumented items
 //! Zero-cost check of `#[activation]`: the macro-defined `Sigmoid` against the hand-written
 //! kernel (`MathFn::Sigmoid`, a `Map` driver over `math::sigmoid`) on the same math core, in
 //! the same run, on every available ISA. Also `Elu` (symbolic derivative) forward vs a

@@ -29,6 +29,7 @@ mod ln;
 pub mod reference;
 mod sigmoid;
 mod softplus;
+mod swish;
 mod tanh;
 pub mod vec;
 
@@ -38,6 +39,7 @@ pub use expm1::expm1;
 pub use ln::{ln, ln1p};
 pub use sigmoid::sigmoid;
 pub use softplus::softplus;
+pub use swish::{swish, swish_grad};
 pub use tanh::tanh;
 pub use vec::V;
 

@@ -67,3 +67,15 @@ pub fn powi(x: f64, n: i32) -> f64 {
 pub fn fma(a: f64, b: f64, c: f64) -> f64 {
     libm::fma(a, b, c)
 }
+/// `x·sigmoid(b·x)`.
+pub fn swish(x: f64, b: f64) -> f64 {
+    x * sigmoid(b * x)
+}
+/// `d/dx x·sigmoid(b·x) = sigmoid(t)·(1 + t·sigmoid(-t))`, `t = b·x`.
+pub fn swish_grad(x: f64, b: f64) -> f64 {
+    let t = b * x;
+    if t.is_infinite() {
+        return if t > 0.0 { 1.0 } else { -0.0 };
+    }
+    sigmoid(t) * (1.0 + t * sigmoid(-t))
+}
