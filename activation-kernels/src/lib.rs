@@ -115,7 +115,9 @@ pub mod __private {
     pub use pulp::Simd;
     /// Vector math for generated SIMD bodies.
     pub mod math {
-        pub use crate::math::{erf, erfc, exp, expm1, ln, ln1p, sigmoid, softplus, tanh};
+        pub use crate::math::{
+            erf, erfc, exp, expm1, ln, ln1p, sigmoid, softplus, swish, swish_grad, tanh,
+        };
     }
     /// f64 math for generated references.
     pub mod reference {

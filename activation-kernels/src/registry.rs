@@ -253,44 +253,47 @@ impl From<ParamError> for RegistryError {
     }
 }
 
-static RELU: Relu = Relu;
-static LINEAR: Linear = Linear;
-static EXPONENTIAL: Exponential = Exponential;
-static SIGMOID: Sigmoid = Sigmoid;
-static TANH: Tanh = Tanh;
-static ELU: Elu = Elu { alpha: 1.0 };
-static SOFTPLUS: Softplus = Softplus { beta: 1.0 };
-static LEAKY_RELU: LeakyRelu = LeakyRelu { alpha: 0.01 };
-static RELU6: Relu6 = Relu6;
-static HARDTANH: Hardtanh = Hardtanh {
-    min_val: -1.0,
-    max_val: 1.0,
-};
-static HARD_SIGMOID: HardSigmoid = HardSigmoid {
-    slope: 0.2,
-    offset: 0.5,
-};
-static HARD_SWISH: HardSwish = HardSwish;
-static SOFTSIGN: Softsign = Softsign;
-static SELU: Selu = Selu;
+/// The built-ins, each once: a static instance with default parameters (listed in
+/// [`ALL`]) and the constructor `lookup_with` uses.
+macro_rules! builtins {
+    ($($st:ident: $ty:ty = $val:expr;)*) => {
+        $(static $st: $ty = $val;)*
 
-/// Every built-in activation with its default parameters.
-pub static ALL: &[&dyn DynActivation] = &[
-    &RELU,
-    &LEAKY_RELU,
-    &RELU6,
-    &HARDTANH,
-    &ELU,
-    &SELU,
-    &SIGMOID,
-    &HARD_SIGMOID,
-    &HARD_SWISH,
-    &SOFTPLUS,
-    &SOFTSIGN,
-    &TANH,
-    &LINEAR,
-    &EXPONENTIAL,
-];
+        /// Every built-in activation with its default parameters.
+        pub static ALL: &[&dyn DynActivation] = &[$(&$st),*];
+
+        #[cfg(feature = "std")]
+        fn build(name: &str, values: [f32; 8]) -> Result<std::boxed::Box<dyn DynActivation>, RegistryError> {
+            fn make<A: Activation>(a: &A, values: [f32; 8]) -> Result<std::boxed::Box<dyn DynActivation>, RegistryError> {
+                let b = a.with_param_values(values);
+                b.validate()?;
+                Ok(std::boxed::Box::new(b))
+            }
+            $(if Activation::info(&$st).name == name {
+                return make(&$st, values);
+            })*
+            Err(RegistryError::UnknownName { name: ShortName::new(name) })
+        }
+    };
+}
+
+builtins! {
+    RELU: Relu = Relu;
+    LEAKY_RELU: LeakyRelu = LeakyRelu { alpha: 0.01 };
+    RELU6: Relu6 = Relu6;
+    HARDTANH: Hardtanh = Hardtanh { min_val: -1.0, max_val: 1.0 };
+    ELU: Elu = Elu { alpha: 1.0 };
+    SELU: Selu = Selu;
+    SIGMOID: Sigmoid = Sigmoid;
+    HARD_SIGMOID: HardSigmoid = HardSigmoid { slope: 0.2, offset: 0.5 };
+    SWISH: Swish = Swish { beta: 1.0 };
+    HARD_SWISH: HardSwish = HardSwish;
+    SOFTPLUS: Softplus = Softplus { beta: 1.0 };
+    SOFTSIGN: Softsign = Softsign;
+    TANH: Tanh = Tanh;
+    LINEAR: Linear = Linear;
+    EXPONENTIAL: Exponential = Exponential;
+}
 
 fn same_name(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -358,39 +361,4 @@ pub fn lookup_with(
         }
     }
     build(info.name, values)
-}
-
-#[cfg(feature = "std")]
-fn build(
-    name: &str,
-    values: [f32; 8],
-) -> Result<std::boxed::Box<dyn DynActivation>, RegistryError> {
-    use std::boxed::Box;
-    fn make<A: Activation>(
-        a: &A,
-        values: [f32; 8],
-    ) -> Result<Box<dyn DynActivation>, RegistryError> {
-        let b = a.with_param_values(values);
-        b.validate()?;
-        Ok(Box::new(b))
-    }
-    match name {
-        "relu" => make(&RELU, values),
-        "leaky_relu" => make(&LEAKY_RELU, values),
-        "relu6" => make(&RELU6, values),
-        "hardtanh" => make(&HARDTANH, values),
-        "elu" => make(&ELU, values),
-        "selu" => make(&SELU, values),
-        "sigmoid" => make(&SIGMOID, values),
-        "hard_sigmoid" => make(&HARD_SIGMOID, values),
-        "hard_swish" => make(&HARD_SWISH, values),
-        "softplus" => make(&SOFTPLUS, values),
-        "softsign" => make(&SOFTSIGN, values),
-        "tanh" => make(&TANH, values),
-        "linear" => make(&LINEAR, values),
-        "exponential" => make(&EXPONENTIAL, values),
-        _ => Err(RegistryError::UnknownName {
-            name: ShortName::new(name),
-        }),
-    }
 }

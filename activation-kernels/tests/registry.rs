@@ -74,3 +74,18 @@ fn errors_name_what_is_valid() {
         .unwrap();
     assert_eq!(d[0], 0.5);
 }
+
+#[test]
+fn static_defaults_match_the_definitions_defaults() {
+    for a in ALL {
+        let info = a.info();
+        for (p, v) in info.params.iter().zip(a.param_values()) {
+            assert_eq!(
+                p.default, v,
+                "{}: static instance of `{}` differs from its #[param(default)]",
+                info.name, p.name
+            );
+        }
+    }
+    assert_eq!(registry::lookup("SiLU").unwrap().info().name, "swish");
+}

@@ -11,7 +11,7 @@
 //! subexpressions with the forward formula, so the generated derivative costs what a
 //! hand-written one would.
 
-use crate::formula::{Cmp, Func, Graph, Id, Node};
+use crate::formula::{Cmp, Func, Func2, Graph, Id, Node};
 
 /// `d/dx` of `id`. `Y` nodes are not differentiable here (derivatives are taken of forward
 /// formulas, which cannot mention `y`); they yield `None`.
@@ -62,6 +62,16 @@ pub fn derivative(g: &mut Graph, id: Id, memo: &mut Vec<Option<Id>>) -> Option<I
                 g.mul(outer, da)
             }
         }
+        Node::Call2(Func2::Swish, a, b) => {
+            // Only with respect to the first argument (the second is a slope parameter).
+            let (da, db) = (derivative(g, a, memo)?, derivative(g, b, memo)?);
+            if !g.is_const(db, 0.0) {
+                return None;
+            }
+            let gr = g.intern(Node::Call2(Func2::SwishGrad, a, b));
+            g.mul(gr, da)
+        }
+        Node::Call2(Func2::SwishGrad, ..) => return None,
         Node::Min(a, b) => {
             // min(a, b) = a unless b < a. Left derivative at a tie: the larger slope.
             let (da, db) = (derivative(g, a, memo)?, derivative(g, b, memo)?);

@@ -142,10 +142,16 @@ pub fn build(args: &Args, params: &[Param], errors: &mut Vec<syn::Error>) -> Opt
             .value(e);
             (d, symbolic_raw, value_text(e))
         }
-        None => {
-            let d = symbolic_raw.unwrap_or(x);
-            (d, None, g.text(d, &names))
-        }
+        None => match symbolic_raw {
+            Some(d) => (d, None, g.text(d, &names)),
+            None => {
+                errors.push(syn::Error::new_spanned(
+                    fwd_expr,
+                    "cannot differentiate this formula symbolically (e.g. `swish_grad`, or `swish` with respect to its slope); give `derivative = ...`",
+                ));
+                return None;
+            }
+        },
     };
     let mut der = raw_der;
     for &(is_above, bound, v, d) in &sats {
@@ -381,6 +387,11 @@ fn emit_simd(
                 let f = format_ident!("{}", f.name());
                 quote!(#krate::__private::math::#f(#a))
             }
+            Node::Call2(f, a, b) => {
+                let (a, b) = (t(*a), t(*b));
+                let f = format_ident!("{}", f.name());
+                quote!(#krate::__private::math::#f(#a, #b))
+            }
             Node::Min(a, b) => {
                 let (a, b) = (t(*a), t(*b));
                 quote!(#b.lt(#a).select(#b, #a))
@@ -453,6 +464,11 @@ fn emit_f64(g: &Graph, roots: &[Id], krate: &TokenStream, params: &[Param]) -> T
                 let a = t(*a);
                 let f = format_ident!("{}", f.name());
                 quote!(#krate::__private::reference::#f(#a))
+            }
+            Node::Call2(f, a, b) => {
+                let (a, b) = (t(*a), t(*b));
+                let f = format_ident!("{}", f.name());
+                quote!(#krate::__private::reference::#f(#a, #b))
             }
             Node::Min(a, b) => {
                 let (a, b) = (t(*a), t(*b));

@@ -76,6 +76,24 @@ impl Func {
     }
 }
 
+/// Two-argument math-core functions (`f(x, parameter)`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Func2 {
+    /// `swish(x, b) = x·sigmoid(b·x)`.
+    Swish,
+    /// `swish_grad(x, b) = d/dx swish(x, b)`.
+    SwishGrad,
+}
+
+impl Func2 {
+    pub fn name(self) -> &'static str {
+        match self {
+            Func2::Swish => "swish",
+            Func2::SwishGrad => "swish_grad",
+        }
+    }
+}
+
 /// Comparison operators (false when either side is NaN).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Cmp {
@@ -99,6 +117,7 @@ pub enum Node {
     Mul(Id, Id),
     Div(Id, Id),
     Call(Func, Id),
+    Call2(Func2, Id, Id),
     /// `min(a, b)`: `b` where `b < a`, else `a` (NaN in `a` propagates).
     Min(Id, Id),
     /// `max(a, b)`: `b` where `b > a`, else `a` (NaN in `a` propagates).
@@ -322,9 +341,11 @@ impl Graph {
             Node::X | Node::Y => true,
             Node::Param(_) | Node::Const(_) => false,
             Node::Neg(a) | Node::Call(_, a) | Node::Powi(a, _) => self.propagates_nan(*a),
-            Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) | Node::Div(a, b) => {
-                self.propagates_nan(*a) || self.propagates_nan(*b)
-            }
+            Node::Add(a, b)
+            | Node::Sub(a, b)
+            | Node::Mul(a, b)
+            | Node::Div(a, b)
+            | Node::Call2(_, a, b) => self.propagates_nan(*a) || self.propagates_nan(*b),
             // min/max keep `a` when the comparison is false (as it is for NaN).
             Node::Min(a, b) | Node::Max(a, b) => {
                 self.propagates_nan(*a) && (self.propagates_nan(*b) || self.nan_is_false(*b, *a))
@@ -401,6 +422,7 @@ impl Graph {
                 if b > a { b } else { a }
             }
             Node::Powi(a, n) => self.eval(*a, x, params)?.powi(*n),
+            Node::Call2(..) => return None,
             Node::Fma(a, b, c) => self
                 .eval(*a, x, params)?
                 .mul_add(self.eval(*b, x, params)?, self.eval(*c, x, params)?),
@@ -447,6 +469,7 @@ impl Graph {
             Node::Mul(a, b) => format!("{} * {}", t(*a), t(*b)),
             Node::Div(a, b) => format!("{} / {}", t(*a), t(*b)),
             Node::Call(f, a) => format!("{}({})", f.name(), strip(t(*a))),
+            Node::Call2(f, a, b) => format!("{}({}, {})", f.name(), strip(t(*a)), strip(t(*b))),
             Node::Min(a, b) => format!("min({}, {})", strip(t(*a)), strip(t(*b))),
             Node::Max(a, b) => format!("max({}, {})", strip(t(*a)), strip(t(*b))),
             Node::Powi(a, n) => format!("powi({}, {n})", strip(t(*a))),
@@ -520,6 +543,7 @@ pub fn children(n: &Node) -> Vec<Id> {
         | Node::Div(a, b)
         | Node::Min(a, b)
         | Node::Max(a, b)
+        | Node::Call2(_, a, b)
         | Node::Cmp(_, a, b)
         | Node::And(a, b)
         | Node::Or(a, b) => vec![*a, *b],
@@ -805,6 +829,19 @@ impl Parser<'_> {
                 let m = self.g.max(a, lo);
                 self.g.min(m, hi)
             }
+            "swish" | "swish_grad" => {
+                if !arity(self, 2) {
+                    return self.g.konst(0.0);
+                }
+                let a = self.value(args[0]);
+                let b = self.value(args[1]);
+                let f = if name == "swish" {
+                    Func2::Swish
+                } else {
+                    Func2::SwishGrad
+                };
+                self.g.intern(Node::Call2(f, a, b))
+            }
             "fma" => {
                 if !arity(self, 3) {
                     return self.g.konst(0.0);
@@ -861,7 +898,16 @@ impl Parser<'_> {
             }
             _ => {
                 let mut known: Vec<&str> = Func::ALL.iter().map(|f| f.name()).collect();
-                known.extend(["min", "max", "clamp", "fma", "select", "powi"]);
+                known.extend([
+                    "swish",
+                    "swish_grad",
+                    "min",
+                    "max",
+                    "clamp",
+                    "fma",
+                    "select",
+                    "powi",
+                ]);
                 self.err(
                     ident.span(),
                     format!(

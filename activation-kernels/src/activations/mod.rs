@@ -193,3 +193,25 @@ pub struct Softsign;
     derivative_ulp = 2.0
 )]
 pub struct Selu;
+
+/// Swish (Ramachandran et al. 2017) `x·sigmoid(beta·x)`; with `beta = 1` it is SiLU
+/// (Hendrycks & Gimpel), alias `silu`. Computed by `math::swish`: `beta·x` split exactly and the
+/// left tail formed before the final scaling, so it is accurate everywhere, including
+/// `x·sigmoid(x)` below 1e-38 where the naive product loses every digit. The derivative
+/// `sigmoid(t)·(1 + t·sigmoid(-t))` (`t = beta·x`) has a zero at `t ≈ -1.2785`, where the
+/// absolute error is at most 1e-7.
+#[activation(
+    name = "swish",
+    aliases = ["silu"],
+    forward = swish(x, beta),
+    derivative = swish_grad(x, beta),
+    check(beta > 0.0),
+    ulp = 2.0,
+    derivative_ulp = 4.0,
+    derivative_abs = 1e-7
+)]
+pub struct Swish {
+    /// Slope inside the sigmoid (1 for SiLU).
+    #[param(default = 1.0)]
+    pub beta: f32,
+}

@@ -85,7 +85,7 @@ pub(crate) fn exp_poly2<S: Simd>(red: &Reduced<S>) -> (V<S>, V<S>) {
     (s, err + exp_small(red))
 }
 
-/// `p·2^n` for `n` in [-151, 128], rounded once (correct in the subnormal range).
+/// `p·2^n` for `n` in [-190, 128], rounded once (correct in the subnormal range).
 #[inline(always)]
 pub(crate) fn scale<S: Simd>(p: V<S>, red: &Reduced<S>) -> V<S> {
     let s = p.s;
@@ -98,7 +98,12 @@ pub(crate) fn scale<S: Simd>(p: V<S>, red: &Reduced<S>) -> V<S> {
         p.k(f32::from_bits(0x1F80_0000)),
         p.k(f32::from_bits(0x5F80_0000)),
     );
-    (p * s1) * s2
+    // Grow first, then shrink: for n >= 0 multiply by 2^64 before 2^(n-64), so a tiny `p`
+    // (callers such as swish scale m·p with a subnormal m) is not flushed by an intermediate
+    // underflow. When p·2^n is normal both orders are exact, so exp's bits do not change.
+    let first = neg.select(s1, s2);
+    let second = neg.select(s2, s1);
+    (p * first) * second
 }
 
 /// `p·2^n` for `n` in [-126, 127] only (one multiply).
