@@ -287,6 +287,7 @@ builtins! {
     SIGMOID: Sigmoid = Sigmoid;
     HARD_SIGMOID: HardSigmoid = HardSigmoid { slope: 0.2, offset: 0.5 };
     SWISH: Swish = Swish { beta: 1.0 };
+    GELU: Gelu = Gelu;
     HARD_SWISH: HardSwish = HardSwish;
     SOFTPLUS: Softplus = Softplus { beta: 1.0 };
     SOFTSIGN: Softsign = Softsign;

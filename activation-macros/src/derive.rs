@@ -58,7 +58,7 @@ pub fn derivative(g: &mut Graph, id: Id, memo: &mut Vec<Option<Id>>) -> Option<I
             if g.is_const(da, 0.0) {
                 da
             } else {
-                let outer = outer_derivative(g, f, a, id);
+                let outer = outer_derivative(g, f, a, id)?;
                 g.mul(outer, da)
             }
         }
@@ -119,8 +119,8 @@ pub fn derivative(g: &mut Graph, id: Id, memo: &mut Vec<Option<Id>>) -> Option<I
 }
 
 /// `f'(a)` for the math-core function `f` (whose value at `a` is the node `fa`).
-fn outer_derivative(g: &mut Graph, f: Func, a: Id, fa: Id) -> Id {
-    match f {
+fn outer_derivative(g: &mut Graph, f: Func, a: Id, fa: Id) -> Option<Id> {
+    Some(match f {
         Func::Exp => fa,
         Func::Expm1 => g.call(Func::Exp, a),
         Func::Ln => {
@@ -159,6 +159,9 @@ fn outer_derivative(g: &mut Graph, f: Func, a: Id, fa: Id) -> Id {
             g.mul(c, e)
         }
         Func::Softplus => g.call(Func::Sigmoid, a),
+        Func::Gelu => g.call(Func::GeluGrad, a),
+        // No second derivatives of the tabulated gradients.
+        Func::GeluGrad => return None,
         Func::Abs => {
             let zero = g.konst(0.0);
             let le = g.intern(Node::Cmp(Cmp::Le, a, zero));
@@ -172,5 +175,5 @@ fn outer_derivative(g: &mut Graph, f: Func, a: Id, fa: Id) -> Id {
             let one = g.konst(1.0);
             g.div(one, d)
         }
-    }
+    })
 }

@@ -27,6 +27,8 @@ pub enum Func {
     Erf,
     Erfc,
     Softplus,
+    Gelu,
+    GeluGrad,
     Abs,
     Sqrt,
 }
@@ -43,11 +45,13 @@ impl Func {
             Func::Erf => "erf",
             Func::Erfc => "erfc",
             Func::Softplus => "softplus",
+            Func::Gelu => "gelu",
+            Func::GeluGrad => "gelu_grad",
             Func::Abs => "abs",
             Func::Sqrt => "sqrt",
         }
     }
-    const ALL: [Func; 11] = [
+    const ALL: [Func; 13] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
@@ -57,6 +61,8 @@ impl Func {
         Func::Erf,
         Func::Erfc,
         Func::Softplus,
+        Func::Gelu,
+        Func::GeluGrad,
         Func::Abs,
         Func::Sqrt,
     ];
@@ -68,7 +74,8 @@ impl Func {
             Func::Ln1p => v.ln_1p(),
             Func::Tanh => v.tanh(),
             Func::Sigmoid => 1.0 / (1.0 + (-v).exp()),
-            Func::Erf | Func::Erfc => f64::NAN, // not folded (no std erf); never constant in practice
+            // Not folded (no erf in std); never constant in practice.
+            Func::Erf | Func::Erfc | Func::Gelu | Func::GeluGrad => f64::NAN,
             Func::Softplus => v.max(0.0) + (-v.abs()).exp().ln_1p(),
             Func::Abs => v.abs(),
             Func::Sqrt => v.sqrt(),

@@ -215,3 +215,16 @@ pub struct Swish {
     #[param(default = 1.0)]
     pub beta: f32,
 }
+
+/// GELU (Hendrycks & Gimpel 2016), the exact erf form `x·Φ(x) = x·(1 + erf(x/√2))/2`.
+/// Computed by `math::gelu` with `x/√2` carried in double-f32, so the left tail is right to
+/// 2 ULP down to the subnormal range (`gelu(-inf) = -0`). Derivative `Φ(x) + x·φ(x)` by
+/// `math::gelu_grad`; its zero at `x ≈ -0.7518` is met with absolute error ≤ 1e-7.
+#[activation(
+    name = "gelu",
+    forward = gelu(x),
+    ulp = 2.0,
+    derivative_ulp = 4.0,
+    derivative_abs = 1e-7
+)]
+pub struct Gelu;

@@ -9,7 +9,7 @@
 //!   shared exp reduction takes the double-f32 argument `-hi - lo`, so no precision is lost to the
 //!   huge argument. `G = erfcx` is a degree-10 polynomial in `a - 1` on [0.4765625, 1.5]
 //!   ([`coeffs::ERFCX_NEAR`], 2^-28.8) and `u·H(u)` with `u = 1/a` (carried as `u + u_lo`) and
-//!   `H` degree 10 on [1.5, 10.0625] ([`coeffs::ERFCX_FAR`], 2^-29.9). One Horner loop serves
+//!   `H` degree 10 on [1.5, 10.25] ([`coeffs::ERFCX_FAR`], 2^-29.9). One Horner loop serves
 //!   both intervals (coefficients selected per lane). The product `p·G` is scaled by `2^n` in two
 //!   exact steps, so results in the subnormal range (a > 9.19) are rounded once.
 //!   `erf = 1 - erfc(a)` there, and `erfc(-a) = 2 - erfc(a)`.
@@ -21,7 +21,7 @@
 //! **Measured** (all 2^32 inputs, every ISA, see `accuracy.rs`): max error ≤ 2 ULP each.
 
 use super::coeffs;
-use super::exp::{exp_poly2, reduce, scale};
+use super::exp::{Reduced, exp_poly2, reduce, scale};
 use super::vec::{V, horner};
 use pulp::Simd;
 
@@ -34,15 +34,38 @@ const ERFC_ZERO: f32 = 10.0625;
 
 /// `erf(x)` for |x| < 0.921875 (odd; exact sign of zero).
 #[inline(always)]
-fn erf_poly<S: Simd>(x: V<S>) -> V<S> {
+pub(crate) fn erf_poly<S: Simd>(x: V<S>) -> V<S> {
     let p = horner(x * x, &coeffs::ERF);
     x.mul_add(p, x)
 }
 
-/// `erfc(a)` for `a ≥ 0.4765625` (NaN stays NaN).
+/// `erfc(a_hi + a_lo)` for `a ≥ 0.4765625` as unevaluated parts:
+/// `(p_hi + p_lo)·(g_hi + g_lo)·2^n` (`red` carries `n`). `a` is clamped to `zero`, beyond
+/// which the caller's product is known to round to zero. NaN stays NaN.
+#[derive(Copy, Clone)]
+pub(crate) struct ErfcParts<S: Simd> {
+    pub g_hi: V<S>,
+    pub g_lo: V<S>,
+    pub p_hi: V<S>,
+    pub p_lo: V<S>,
+    pub red: Reduced<S>,
+}
+
+impl<S: Simd> ErfcParts<S> {
+    /// `m·(p_hi + p_lo)·(g_hi + g_lo)` before scaling, with one rounding of the leading product.
+    #[inline(always)]
+    pub(crate) fn times(&self, m: V<S>) -> V<S> {
+        let g = m * self.g_hi;
+        let g_lo = m.mul_add(self.g_hi, -g) + m * self.g_lo;
+        self.p_hi.mul_add(g, self.p_hi.mul_add(g_lo, self.p_lo * g))
+    }
+}
+
 #[inline(always)]
-fn erfc_far<S: Simd>(a: V<S>) -> V<S> {
-    let ac = a.clamp_above(ERFC_ZERO);
+pub(crate) fn erfc_parts<S: Simd>(a: V<S>, a_lo: V<S>, zero: f32) -> ErfcParts<S> {
+    let clamped = a.gt(a.k(zero));
+    let ac = clamped.select(a.k(zero), a);
+    let alo = clamped.select(a.k(0.0), a_lo);
     let near = ac.lt(a.k(1.5));
     let one = a.k(1.0);
     let u = one / ac;
@@ -64,14 +87,28 @@ fn erfc_far<S: Simd>(a: V<S>) -> V<S> {
     let hu = g * u;
     let hu_lo = g.mul_add(u, -hu) + g * u_lo;
     let g_hi = near.select(g, hu);
-    let g_lo = near.select(a.k(0.0), hu_lo);
+    // A double-word argument: G(a + a_lo) = G(a) + G'(a)·a_lo, G' = 2a·G - 2/√π (erfcx' = ...).
+    let dg = (ac + ac).mul_add(g_hi, a.k(-core::f32::consts::FRAC_2_SQRT_PI)) * alo;
+    let g_lo = near.select(a.k(0.0), hu_lo) + dg;
+    // a² = hi + lo exactly (FMA), plus 2·a·a_lo for a double-word argument.
     let hi = ac * ac;
-    let lo = ac.mul_add(ac, -hi);
+    let lo = ac.mul_add(ac, -hi) + (ac + ac) * alo;
     let red = reduce(-hi, -lo);
-    // (p_hi + p_lo)·(g_hi + g_lo) with a single rounding of the leading product.
     let (p_hi, p_lo) = exp_poly2(&red);
-    let prod = p_hi.mul_add(g_hi, p_hi.mul_add(g_lo, p_lo * g_hi));
-    scale(prod, &red)
+    ErfcParts {
+        g_hi,
+        g_lo,
+        p_hi,
+        p_lo,
+        red,
+    }
+}
+
+/// `erfc(a)` for `a ≥ 0.4765625` (NaN stays NaN).
+#[inline(always)]
+fn erfc_far<S: Simd>(a: V<S>) -> V<S> {
+    let e = erfc_parts(a, a.k(0.0), ERFC_ZERO);
+    scale(e.times(a.k(1.0)), &e.red)
 }
 
 /// The error function. See the module docs.

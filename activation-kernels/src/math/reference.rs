@@ -79,3 +79,15 @@ pub fn swish_grad(x: f64, b: f64) -> f64 {
     }
     sigmoid(t) * (1.0 + t * sigmoid(-t))
 }
+/// `x·Φ(x) = x·erfc(-x/√2)/2`.
+pub fn gelu(x: f64) -> f64 {
+    0.5 * x * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
+}
+/// `Φ(x) + x·φ(x)`.
+pub fn gelu_grad(x: f64) -> f64 {
+    if x.is_infinite() {
+        return if x > 0.0 { 1.0 } else { -0.0 };
+    }
+    0.5 * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
+        + x * libm::exp(-0.5 * x * x) * 0.398_942_280_401_432_7
+}
