@@ -288,6 +288,7 @@ builtins! {
     HARD_SIGMOID: HardSigmoid = HardSigmoid { slope: 0.2, offset: 0.5 };
     SWISH: Swish = Swish { beta: 1.0 };
     GELU: Gelu = Gelu;
+    GELU_TANH: GeluTanh = GeluTanh;
     HARD_SWISH: HardSwish = HardSwish;
     SOFTPLUS: Softplus = Softplus { beta: 1.0 };
     SOFTSIGN: Softsign = Softsign;

@@ -29,6 +29,8 @@ pub enum Func {
     Softplus,
     Gelu,
     GeluGrad,
+    GeluTanh,
+    GeluTanhGrad,
     Abs,
     Sqrt,
 }
@@ -47,11 +49,13 @@ impl Func {
             Func::Softplus => "softplus",
             Func::Gelu => "gelu",
             Func::GeluGrad => "gelu_grad",
+            Func::GeluTanh => "gelu_tanh",
+            Func::GeluTanhGrad => "gelu_tanh_grad",
             Func::Abs => "abs",
             Func::Sqrt => "sqrt",
         }
     }
-    const ALL: [Func; 13] = [
+    const ALL: [Func; 15] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
@@ -63,6 +67,8 @@ impl Func {
         Func::Softplus,
         Func::Gelu,
         Func::GeluGrad,
+        Func::GeluTanh,
+        Func::GeluTanhGrad,
         Func::Abs,
         Func::Sqrt,
     ];
@@ -75,7 +81,12 @@ impl Func {
             Func::Tanh => v.tanh(),
             Func::Sigmoid => 1.0 / (1.0 + (-v).exp()),
             // Not folded (no erf in std); never constant in practice.
-            Func::Erf | Func::Erfc | Func::Gelu | Func::GeluGrad => f64::NAN,
+            Func::Erf
+            | Func::Erfc
+            | Func::Gelu
+            | Func::GeluGrad
+            | Func::GeluTanh
+            | Func::GeluTanhGrad => f64::NAN,
             Func::Softplus => v.max(0.0) + (-v.abs()).exp().ln_1p(),
             Func::Abs => v.abs(),
             Func::Sqrt => v.sqrt(),

@@ -228,3 +228,17 @@ pub struct Swish {
     derivative_abs = 1e-7
 )]
 pub struct Gelu;
+
+/// GELU, tanh approximation (GPT-2, PyTorch `approximate="tanh"`):
+/// `0.5·x·(1 + tanh(sqrt(2/pi)·(x + 0.044715·x³)))`, computed as `x·sigmoid(t)` with
+/// `t = 2·sqrt(2/pi)·(x + 0.044715·x³)` evaluated in double-f32 (constants included), so the left
+/// tail, where the frameworks lose up to 10^9 ULP, is within 2 ULP. `gelu_tanh(-inf) = -0`.
+#[activation(
+    name = "gelu_tanh",
+    aliases = ["gelu_approximate"],
+    forward = gelu_tanh(x),
+    ulp = 2.0,
+    derivative_ulp = 4.0,
+    derivative_abs = 1e-7
+)]
+pub struct GeluTanh;

@@ -41,7 +41,7 @@ pub use gelu::{gelu, gelu_grad};
 pub use ln::{ln, ln1p};
 pub use sigmoid::sigmoid;
 pub use softplus::softplus;
-pub use swish::{swish, swish_grad};
+pub use swish::{gelu_tanh, gelu_tanh_grad, swish, swish_grad};
 pub use tanh::tanh;
 pub use vec::V;
 

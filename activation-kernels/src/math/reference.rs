@@ -91,3 +91,20 @@ pub fn gelu_grad(x: f64) -> f64 {
     0.5 * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
         + x * libm::exp(-0.5 * x * x) * 0.398_942_280_401_432_7
 }
+/// `0.5·x·(1 + tanh(sqrt(2/pi)·(x + 0.044715·x³)))`, as `x·sigmoid(2·sqrt(2/pi)·(x + c·x³))`.
+pub fn gelu_tanh(x: f64) -> f64 {
+    if x.is_infinite() {
+        return if x > 0.0 { x } else { -0.0 };
+    }
+    x * sigmoid(1.595_769_121_605_730_7 * (x + 0.044715 * x * x * x))
+}
+/// Derivative of [`gelu_tanh`].
+pub fn gelu_tanh_grad(x: f64) -> f64 {
+    if x.is_infinite() {
+        return if x > 0.0 { 1.0 } else { -0.0 };
+    }
+    let k = 1.595_769_121_605_730_7;
+    let t = k * (x + 0.044715 * x * x * x);
+    let dt = k * (1.0 + 3.0 * 0.044715 * x * x);
+    sigmoid(t) * (1.0 + x * dt * sigmoid(-t))
+}

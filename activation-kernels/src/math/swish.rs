@@ -23,11 +23,9 @@ use super::exp::{exp_poly2, reduce, scale};
 use super::vec::V;
 use pulp::Simd;
 
-/// `(t, tl, e_hi, e_lo, red)`: shared front end.
+/// `(t, red, e_hi, e_lo)` for `e = e^{-|t + tl|}`: shared front end.
 #[inline(always)]
-fn front<S: Simd>(x: V<S>, b: V<S>) -> (V<S>, super::exp::Reduced<S>, V<S>, V<S>) {
-    let t = b * x;
-    let tl = b.mul_add(x, -t);
+fn front<S: Simd>(t: V<S>, tl: V<S>) -> (V<S>, super::exp::Reduced<S>, V<S>, V<S>) {
     // -|b·x| = -|t| - sign(t)·tl, clamped where e underflows far below anything that matters.
     let neg = t.lt(t.k(0.0));
     let mt = -t.abs();
@@ -43,7 +41,14 @@ fn front<S: Simd>(x: V<S>, b: V<S>) -> (V<S>, super::exp::Reduced<S>, V<S>, V<S>
 /// `x·sigmoid(b·x)`. See the module docs.
 #[inline(always)]
 pub fn swish<S: Simd>(x: V<S>, b: V<S>) -> V<S> {
-    let (t, red, p_hi, p_lo) = front(x, b);
+    let t = b * x;
+    sig_mul(x, t, b.mul_add(x, -t))
+}
+
+/// `m·sigmoid(t + tl)` for a double-word argument, with the same care as [`swish`].
+#[inline(always)]
+pub(crate) fn sig_mul<S: Simd>(x: V<S>, t: V<S>, tl: V<S>) -> V<S> {
+    let (t, red, p_hi, p_lo) = front(t, tl);
     let one = x.k(1.0);
     let e = scale(p_hi + p_lo, &red);
     let neg = t.lt(x.k(0.0));
@@ -67,7 +72,16 @@ pub fn swish<S: Simd>(x: V<S>, b: V<S>) -> V<S> {
 /// `d/dx x·sigmoid(b·x) = sigmoid(t)·(1 + t·sigmoid(-t))`, `t = b·x`. See the module docs.
 #[inline(always)]
 pub fn swish_grad<S: Simd>(x: V<S>, b: V<S>) -> V<S> {
-    let (t, red, p_hi, p_lo) = front(x, b);
+    let t = b * x;
+    sig_grad(t, b.mul_add(x, -t), t)
+}
+
+/// `sigmoid(t)·(1 + s·sigmoid(-t))` for a double-word `t` (the derivative of `x·sigmoid(t(x))`
+/// with `s = x·t'(x)`).
+#[inline(always)]
+pub(crate) fn sig_grad<S: Simd>(t: V<S>, tl: V<S>, s: V<S>) -> V<S> {
+    let x = t;
+    let (t, red, p_hi, p_lo) = front(t, tl);
     let one = x.k(1.0);
     let e = scale(p_hi + p_lo, &red);
     let neg = t.lt(x.k(0.0));
@@ -76,11 +90,62 @@ pub fn swish_grad<S: Simd>(x: V<S>, b: V<S>) -> V<S> {
     let s_small = e * s_big; // sigmoid(-|t|)
     let s_t = neg.select(s_small, s_big);
     let s_mt = neg.select(s_big, s_small);
-    let mid = s_t * t.mul_add(s_mt, one);
-    // Left tail: e^t·(1 + t) (sigmoid(-t) = 1, 1 + e = 1), scaled once.
-    let tail = scale((one + t) * (p_hi + p_lo), &red);
+    let mid = s_t * s.mul_add(s_mt, one);
+    // Left tail: e^t·(1 + s) (sigmoid(-t) = 1, 1 + e = 1), scaled once.
+    let tail = scale((one + s) * (p_hi + p_lo), &red);
     let res = t.lt(x.k(-80.0)).select(tail, mid);
     // Right: sigmoid(t) = 1 and t·sigmoid(-t) → 0.
     let res = t.gt(x.k(100.0)).select(one, res);
     t.lt(x.k(-130.0)).select(x.k(-0.0), res)
+}
+
+/// `2·sqrt(2/pi)` as f32 head + tail.
+const K_HI: f32 = f32::from_bits(0x3FCC_422A);
+const K_LO: f32 = f32::from_bits(0xB342_BC9B);
+/// `0.044715` as f32 head + tail.
+const C_HI: f32 = f32::from_bits(0x3D37_2713);
+const C_LO: f32 = f32::from_bits(0x30D4_801F);
+
+/// `t = 2·sqrt(2/pi)·(x + 0.044715·x³)` as a double word: the tail of `gelu_tanh` multiplies
+/// a relative error of `t` by `|t|` (≈ 100), so every product is split (FMA) and both constants
+/// carry their f32 rounding error.
+#[inline(always)]
+fn gelu_tanh_arg<S: Simd>(x: V<S>) -> (V<S>, V<S>) {
+    let one = x.k(1.0);
+    let x2 = x * x;
+    let x2l = x.mul_add(x, -x2);
+    // c·x² (+ its error), then w = 1 + c·x² (TwoSum, 1 >= c·x² or not).
+    let cx2 = x2 * C_HI;
+    let cx2l = x2.mul_add(x.k(C_HI), -cx2) + x2.mul_add(x.k(C_LO), x2l * C_HI);
+    let w = one + cx2;
+    let bp = w - cx2;
+    let wl = ((one - bp) + (cx2 - (w - bp))) + cx2l;
+    // x·w, then k·(x·w).
+    let xw = x * w;
+    let xwl = x.mul_add(w, -xw) + x * wl;
+    let t = xw * K_HI;
+    let tl = xw.mul_add(x.k(K_HI), -t) + xw.mul_add(x.k(K_LO), xwl * K_HI);
+    (t, tl)
+}
+
+/// GPT-2's GELU, `0.5·x·(1 + tanh(sqrt(2/pi)·(x + 0.044715·x³)))` = `x·sigmoid(t)`. See
+/// [`gelu_tanh_arg`] and the module docs.
+#[inline(always)]
+pub fn gelu_tanh<S: Simd>(x: V<S>) -> V<S> {
+    let (t, tl) = gelu_tanh_arg(x);
+    let r = sig_mul(x, t, tl);
+    // x³ overflows beyond ~7e12 (t = ±inf): the limits are x and -0.
+    let r = x.gt(x.k(1e6)).select(x, r);
+    x.lt(x.k(-1e6)).select(x.k(-0.0), r)
+}
+
+/// The derivative of [`gelu_tanh`]: `sigmoid(t)·(1 + x·t'·sigmoid(-t))`,
+/// `t' = 2·sqrt(2/pi)·(1 + 3·0.044715·x²)`.
+#[inline(always)]
+pub fn gelu_tanh_grad<S: Simd>(x: V<S>) -> V<S> {
+    let (t, tl) = gelu_tanh_arg(x);
+    let dt = x.mul_add(x * (3.0 * C_HI), x.k(1.0)) * K_HI;
+    let r = sig_grad(t, tl, x * dt);
+    let r = x.gt(x.k(1e6)).select(x.k(1.0), r);
+    x.lt(x.k(-1e6)).select(x.k(-0.0), r)
 }
