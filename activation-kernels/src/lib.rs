@@ -116,8 +116,8 @@ pub mod __private {
     /// Vector math for generated SIMD bodies.
     pub mod math {
         pub use crate::math::{
-            erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, sigmoid,
-            softplus, swish, swish_grad, tanh,
+            erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
+            mish_grad, sigmoid, softplus, swish, swish_grad, tanh,
         };
     }
     /// f64 math for generated references.

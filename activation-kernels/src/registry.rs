@@ -289,6 +289,7 @@ builtins! {
     SWISH: Swish = Swish { beta: 1.0 };
     GELU: Gelu = Gelu;
     GELU_TANH: GeluTanh = GeluTanh;
+    MISH: Mish = Mish;
     HARD_SWISH: HardSwish = HardSwish;
     SOFTPLUS: Softplus = Softplus { beta: 1.0 };
     SOFTSIGN: Softsign = Softsign;

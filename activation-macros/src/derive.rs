@@ -161,8 +161,9 @@ fn outer_derivative(g: &mut Graph, f: Func, a: Id, fa: Id) -> Option<Id> {
         Func::Softplus => g.call(Func::Sigmoid, a),
         Func::Gelu => g.call(Func::GeluGrad, a),
         Func::GeluTanh => g.call(Func::GeluTanhGrad, a),
+        Func::Mish => g.call(Func::MishGrad, a),
         // No second derivatives of the tabulated gradients.
-        Func::GeluGrad | Func::GeluTanhGrad => return None,
+        Func::GeluGrad | Func::GeluTanhGrad | Func::MishGrad => return None,
         Func::Abs => {
             let zero = g.konst(0.0);
             let le = g.intern(Node::Cmp(Cmp::Le, a, zero));

@@ -31,6 +31,8 @@ pub enum Func {
     GeluGrad,
     GeluTanh,
     GeluTanhGrad,
+    Mish,
+    MishGrad,
     Abs,
     Sqrt,
 }
@@ -51,11 +53,13 @@ impl Func {
             Func::GeluGrad => "gelu_grad",
             Func::GeluTanh => "gelu_tanh",
             Func::GeluTanhGrad => "gelu_tanh_grad",
+            Func::Mish => "mish",
+            Func::MishGrad => "mish_grad",
             Func::Abs => "abs",
             Func::Sqrt => "sqrt",
         }
     }
-    const ALL: [Func; 15] = [
+    const ALL: [Func; 17] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
@@ -69,6 +73,8 @@ impl Func {
         Func::GeluGrad,
         Func::GeluTanh,
         Func::GeluTanhGrad,
+        Func::Mish,
+        Func::MishGrad,
         Func::Abs,
         Func::Sqrt,
     ];
@@ -86,7 +92,9 @@ impl Func {
             | Func::Gelu
             | Func::GeluGrad
             | Func::GeluTanh
-            | Func::GeluTanhGrad => f64::NAN,
+            | Func::GeluTanhGrad
+            | Func::Mish
+            | Func::MishGrad => f64::NAN,
             Func::Softplus => v.max(0.0) + (-v.abs()).exp().ln_1p(),
             Func::Abs => v.abs(),
             Func::Sqrt => v.sqrt(),

@@ -108,3 +108,20 @@ pub fn gelu_tanh_grad(x: f64) -> f64 {
     let dt = k * (1.0 + 3.0 * 0.044715 * x * x);
     sigmoid(t) * (1.0 + x * dt * sigmoid(-t))
 }
+/// `x·tanh(softplus(x))`.
+pub fn mish(x: f64) -> f64 {
+    if x.is_infinite() {
+        return if x > 0.0 { x } else { -0.0 };
+    }
+    x * libm::tanh(softplus(x))
+}
+/// `tanh(softplus(x)) + x·sech²(softplus(x))·sigmoid(x)`.
+pub fn mish_grad(x: f64) -> f64 {
+    if x.is_infinite() {
+        return if x > 0.0 { 1.0 } else { -0.0 };
+    }
+    let sp = softplus(x);
+    let t = libm::tanh(sp);
+    let c = libm::cosh(sp);
+    t + x * sigmoid(x) / (c * c)
+}

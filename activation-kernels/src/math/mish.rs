@@ -1,0 +1,95 @@
+//! `mish(x) = x·tanh(softplus(x))` (Misra 2019) and its derivative, in closed forms without
+//! cancellation.
+//!
+//! **Method.** With `e = e^{-|x|} ∈ (0, 1]` (the shared exp, kept unrounded as `p·2^n`):
+//! * `x ≤ 0`: `tanh(ln(1 + e^x)) = n/(n + 2)` with `n = e·(e + 2)` (one FMA), so
+//!   `mish = x·n/(n + 2)`; the quotient is refined by one exact-residual step against the
+//!   unrounded `n + 2`. For `x < -80`, `mish = x·e^x` formed before the final scaling (correct
+//!   down to the subnormal range).
+//! * `x > 0`: `tanh(...) = 1 - 2e²/D` with `D = 1 + 2e + 2e²`, so `mish = x - 2x·e²/D` (the
+//!   subtracted part is at most 0.4x); beyond `x = 20` it is `x`.
+//!
+//! `mish'(x) = T + x·(1 - T²)·sigmoid(x)` with `T = tanh(softplus(x))`:
+//! * `x ≤ 0`: `[n(n + 2) + 4x·e(1 + e)] / (n + 2)²`, and `e^x·(1 + x)` scaled once for
+//!   `x < -80`;
+//! * `x > 0`: `T + x·(1 - T)(1 + T)/(1 + e)` with `1 - T = 2e²/D` formed directly.
+//!
+//! The derivative's zero near `x = -1.1924` is a cancellation: there the error is small in
+//! absolute terms (≤ 1e-7), not in ULP.
+//!
+//! **Domain.** All f32. `mish(-inf) = -0`, `mish(inf) = inf`, `mish'(±inf) = 0, 1`; NaN gives
+//! NaN.
+
+use super::exp::{exp_poly2, reduce, scale};
+use super::vec::V;
+use pulp::Simd;
+
+/// `(e, e_unscaled_hi, e_unscaled_lo, red)` for `e = e^{-|x|}`.
+#[inline(always)]
+fn exp_neg_abs<S: Simd>(x: V<S>) -> (V<S>, V<S>, V<S>, super::exp::Reduced<S>) {
+    let m = (-x.abs()).clamp_below(-130.0);
+    let red = reduce(m, x.k(0.0));
+    let (p_hi, p_lo) = exp_poly2(&red);
+    (scale(p_hi + p_lo, &red), p_hi, p_lo, red)
+}
+
+/// Mish. See the module docs.
+#[inline(always)]
+pub fn mish<S: Simd>(x: V<S>) -> V<S> {
+    let (e, p_hi, p_lo, red) = exp_neg_abs(x);
+    let two = x.k(2.0);
+    // x <= 0: x·n/(n + 2), n = e(e + 2), with e and n carried as double words (exact
+    // scaling: for -80 <= x <= 0, e = (p_hi + p_lo)·2^k is a normal number).
+    let ph = p_hi + p_lo;
+    let pl = (p_hi - ph) + p_lo;
+    let k2 = super::exp::scale_normal(x.k(1.0), &red);
+    let (eh, el) = (ph * k2, pl * k2);
+    let a = eh + eh;
+    let b = eh * eh;
+    let b_lo = eh.mul_add(eh, -b);
+    let n = a + b;
+    let n_lo = ((a - n) + b) + b_lo + (el + el) * (eh + 1.0);
+    let d = n + two;
+    let d_err = ((n - d) + two) + n_lo; // n + n_lo + 2 = d + d_err
+    let num = x * n;
+    let num_lo = x.mul_add(n, -num) + x * n_lo;
+    let q = num / d;
+    let resid = q.neg_mul_add(d_err, q.neg_mul_add(d, num) + num_lo);
+    // 1/d on [2, 5] to a few %: enough for a sub-ULP correction.
+    let w = d.mul_add(x.k(-0.0667), x.k(0.4667));
+    let neg_side = resid.mul_add(w, q);
+    let tail = scale(x.mul_add(p_hi, x * p_lo), &red);
+    let neg_side = x.lt(x.k(-80.0)).select(tail, neg_side);
+    // x > 0: x - 2x·e²/D.
+    let e2 = e * e;
+    let dd = e.mul_add(two, two.mul_add(e2, x.k(1.0)));
+    let pos_side = x - (x + x) * e2 / dd;
+    let pos_side = x.gt(x.k(20.0)).select(x, pos_side);
+    let res = x.gt(x.k(0.0)).select(pos_side, neg_side);
+    // Far left: |x·e^x| is far below the smallest subnormal.
+    x.lt(x.k(-130.0)).select(x.k(-0.0), res)
+}
+
+/// The derivative of [`mish`]. See the module docs.
+#[inline(always)]
+pub fn mish_grad<S: Simd>(x: V<S>) -> V<S> {
+    let (e, p_hi, p_lo, red) = exp_neg_abs(x);
+    let one = x.k(1.0);
+    let two = x.k(2.0);
+    // x <= 0.
+    let n = e.mul_add(e, e + e);
+    let d = n + two;
+    let top = n.mul_add(d, (x * 4.0) * (e.mul_add(e, e)));
+    let neg_side = top / (d * d);
+    let tail = scale((one + x) * (p_hi + p_lo), &red);
+    let neg_side = x.lt(x.k(-80.0)).select(tail, neg_side);
+    // x > 0: T + x(1 - T)(1 + T)/(1 + e), 1 - T = 2e²/D.
+    let e2 = e * e;
+    let dd = e.mul_add(two, two.mul_add(e2, one));
+    let omt = (e2 + e2) / dd;
+    let t = one - omt;
+    let pos_side = t + x * omt * (two - omt) / (one + e);
+    let pos_side = x.gt(x.k(40.0)).select(one, pos_side);
+    let res = x.gt(x.k(0.0)).select(pos_side, neg_side);
+    x.lt(x.k(-130.0)).select(x.k(-0.0), res)
+}
