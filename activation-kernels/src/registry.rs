@@ -46,6 +46,10 @@ pub trait DynActivation: Send + Sync {
     fn backward_on(&self, isa: Isa, x: &[f32], dy: &[f32], dx: &mut [f32]);
     /// `y = f(x)`, `d = f'(x)` in one pass on `isa`.
     fn forward_with_derivative_on(&self, isa: Isa, x: &[f32], y: &mut [f32], d: &mut [f32]);
+    /// The exact forward function in f64 (the accuracy reference).
+    fn forward_reference(&self, x: f64) -> f64;
+    /// The exact derivative in f64.
+    fn derivative_reference(&self, x: f64) -> f64;
     /// `dx = dy·f'(x)` from `y = f(x)` on `isa`; [`RegistryError::NoOutputDerivative`] when the
     /// activation's derivative is not a function of its output.
     fn backward_from_output_on(
@@ -105,6 +109,12 @@ impl<A: Activation> DynActivation for A {
     }
     fn param_values(&self) -> [f32; 8] {
         Activation::param_values(self)
+    }
+    fn forward_reference(&self, x: f64) -> f64 {
+        Activation::forward_reference(self, x)
+    }
+    fn derivative_reference(&self, x: f64) -> f64 {
+        Activation::derivative_reference(self, x)
     }
     fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]) {
         Activation::forward_on(self, isa, x, y)

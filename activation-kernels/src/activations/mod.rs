@@ -134,6 +134,11 @@ pub struct Hardtanh {
 #[activation(
     name = "hard_sigmoid",
     forward = clamp(fma(slope, x, offset), 0.0, 1.0),
+    // The side of each corner is decided exactly: a correctly rounded FMA has the sign of the
+    // exact value, and `offset - 1` is exact for offsets in [0.5, 2] (Keras and PyTorch use 0.5).
+    // Deciding it on the rounded `slope·x + offset` would put x = 2.5 on the corner (the f32
+    // slope 0.2 is slightly above 0.2, so the exact value there is past it).
+    derivative = select(fma(slope, x, offset) > 0.0 && fma(slope, x, offset - 1.0) <= 0.0, slope, 0.0),
     check(slope > 0.0),
     ulp = 0.5,
     derivative_ulp = 0.0
