@@ -1,7 +1,7 @@
-//! Exhaustive (or strided) accuracy sweep of the math core.
+//! Exhaustive (or strided) accuracy sweep of the math core and the activations.
 //!
 //! ```text
-//! cargo run --release -p activation-kernels --bin sweep -- [FUNC...|all] [--isa ISA]...
+//! cargo run --release -p activation-kernels --bin sweep -- [FUNC...|all|activations|ACT|ACT'] [--isa ISA]...
 //!     [--stride N] [--threads N] [--markdown FILE] [--quiet]
 //! ```
 //! Walks every f32 bit pattern `0, N, 2N, ...` (stride 1 = all 2^32), runs each function on every
@@ -13,6 +13,7 @@
 use activation_kernels::Isa;
 use activation_kernels::accuracy::math_bound;
 use activation_kernels::math::MathFn;
+use activation_kernels::registry::{self, DynActivation};
 use activation_kernels::ulp::{same_result, ulp_error};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,7 +48,48 @@ impl Stats {
 
 const BLOCK: u64 = 1 << 14;
 
-fn sweep_range(f: MathFn, isas: &[Isa], start: u64, end: u64, stride: u64, bound: f64) -> Stats {
+/// What a sweep measures: a math function, or an activation's forward or derivative.
+#[derive(Copy, Clone)]
+enum Target {
+    Math(MathFn),
+    Forward(&'static dyn DynActivation),
+    Derivative(&'static dyn DynActivation),
+}
+
+impl Target {
+    fn name(self) -> String {
+        match self {
+            Target::Math(f) => f.name().to_string(),
+            Target::Forward(a) => a.info().name.to_string(),
+            Target::Derivative(a) => format!("{}'", a.info().name),
+        }
+    }
+    fn apply_on(self, isa: Isa, xs: &[f32], ys: &mut [f32]) {
+        match self {
+            Target::Math(f) => f.apply_on(isa, xs, ys),
+            Target::Forward(a) => a.forward_on(isa, xs, ys),
+            Target::Derivative(a) => a.derivative_on(isa, xs, ys),
+        }
+    }
+    fn reference(self, x: f64) -> f64 {
+        match self {
+            Target::Math(f) => f.reference(x),
+            Target::Forward(a) => a.forward_reference(x),
+            Target::Derivative(a) => a.derivative_reference(x),
+        }
+    }
+    /// (ULP bound, absolute tolerance accepted instead near zeros of f').
+    fn bounds(self) -> (f64, f64) {
+        match self {
+            Target::Math(f) => (math_bound(f).bound_ulp, 0.0),
+            Target::Forward(a) => (a.info().forward_ulp, 0.0),
+            Target::Derivative(a) => (a.info().derivative_ulp, a.info().derivative_abs),
+        }
+    }
+}
+
+fn sweep_range(f: Target, isas: &[Isa], start: u64, end: u64, stride: u64) -> Stats {
+    let (bound, abs_tol) = f.bounds();
     let mut st = Stats::default();
     let mut xs = Vec::with_capacity(BLOCK as usize);
     let mut ys: Vec<Vec<f32>> = isas.iter().map(|_| vec![0.0; BLOCK as usize]).collect();
@@ -69,7 +111,21 @@ fn sweep_range(f: MathFn, isas: &[Isa], start: u64, end: u64, stride: u64, bound
                     st.first_mismatch.get_or_insert((x.to_bits(), isa));
                 }
             }
-            let e = ulp_error(y, f.reference(x as f64));
+            let r = if x.is_infinite() {
+                // Limits at ±inf: the reference there, or far out where it is indeterminate.
+                let v = f.reference(x as f64);
+                if v.is_nan() {
+                    f.reference((x as f64).signum() * 1e300)
+                } else {
+                    v
+                }
+            } else {
+                f.reference(x as f64)
+            };
+            let mut e = ulp_error(y, r);
+            if e > bound && ((y as f64) - r).abs() <= abs_tol {
+                e = 0.0; // accepted absolutely (documented neighbourhood of a zero of f')
+            }
             if e > st.max_ulp || (st.count == 0 && j == 0) {
                 if e > st.max_ulp {
                     st.max_ulp = e;
@@ -85,7 +141,7 @@ fn sweep_range(f: MathFn, isas: &[Isa], start: u64, end: u64, stride: u64, bound
 }
 
 fn main() {
-    let mut funcs = Vec::new();
+    let mut funcs: Vec<Target> = Vec::new();
     let mut isas: Vec<Isa> = Vec::new();
     let mut stride: u64 = 1;
     let mut threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -132,21 +188,39 @@ fn main() {
                 );
                 return;
             }
-            "all" => funcs.extend_from_slice(MathFn::ALL),
-            name => funcs.push(MathFn::from_name(name).unwrap_or_else(|| {
-                die(&format!(
-                    "unknown function `{name}`; expected one of: {}",
-                    MathFn::ALL
-                        .iter()
-                        .map(|f| f.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })),
+            "all" => funcs.extend(MathFn::ALL.iter().map(|&f| Target::Math(f))),
+            "activations" => {
+                for a in registry::ALL {
+                    funcs.push(Target::Forward(*a));
+                    funcs.push(Target::Derivative(*a));
+                }
+            }
+            name => {
+                let base = name.trim_end_matches('\'');
+                if let Some(f) = MathFn::from_name(name) {
+                    funcs.push(Target::Math(f));
+                } else if let Ok(a) = registry::lookup(base) {
+                    if name.ends_with('\'') {
+                        funcs.push(Target::Derivative(a));
+                    } else {
+                        funcs.push(Target::Forward(a));
+                        funcs.push(Target::Derivative(a));
+                    }
+                } else {
+                    die(&format!(
+                        "unknown function `{name}`; expected `all`, `activations`, a math function ({}) or an activation name (`NAME'` for its derivative only)",
+                        MathFn::ALL
+                            .iter()
+                            .map(|f| f.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                }
+            }
         }
     }
     if funcs.is_empty() {
-        funcs.extend_from_slice(MathFn::ALL);
+        funcs.extend(MathFn::ALL.iter().map(|&f| Target::Math(f)));
     }
     if isas.is_empty() {
         isas = Isa::available().collect();
@@ -166,7 +240,7 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     for f in funcs {
-        let bound = math_bound(f).bound_ulp;
+        let (bound, abs_tol) = f.bounds();
         let t0 = Instant::now();
         let total: u64 = 1 << 32;
         let chunk = (total / (threads as u64 * 64)).max(BLOCK * stride) / stride * stride;
@@ -184,12 +258,12 @@ fn main() {
                                 break;
                             }
                             let end = (start + chunk).min(total);
-                            local.merge(&sweep_range(f, &isas, start, end, stride, bound));
+                            local.merge(&sweep_range(f, &isas, start, end, stride));
                             let d = done.fetch_add(end - start, Ordering::Relaxed) + (end - start);
                             if !quiet {
                                 let pct = d as f64 / total as f64 * 100.0;
                                 let bar = "#".repeat((pct / 2.5) as usize);
-                                eprint!("\r{:>9} [{bar:<40}] {pct:5.1}% ", f.name());
+                                eprint!("\r{:>16} [{bar:<40}] {pct:5.1}% ", f.name());
                                 let _ = std::io::stderr().flush();
                             }
                         }
@@ -207,7 +281,7 @@ fn main() {
         let ok = st.over_bound == 0 && st.mismatches == 0;
         failed |= !ok;
         let row = format!(
-            "| {} | {} | {} | {:.3} | {:e} (0x{:08X}) | {} | {} {} | {} | {:.0} s |",
+            "| {} | {} | {} | {:.3} | {:e} (0x{:08X}) | {} | {}{} {} | {} | {:.0} s |",
             f.name(),
             isa_names,
             st.count,
@@ -216,6 +290,11 @@ fn main() {
             st.worst,
             st.over_1,
             bound,
+            if abs_tol > 0.0 {
+                format!(" (or abs ≤ {abs_tol:e})")
+            } else {
+                String::new()
+            },
             if st.over_bound == 0 { "ok" } else { "**FAIL**" },
             match st.first_mismatch {
                 None => "yes".to_string(),
