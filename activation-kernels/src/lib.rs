@@ -93,6 +93,8 @@ pub mod activations;
 pub mod dispatch;
 pub mod kernel;
 pub mod math;
+#[cfg(feature = "rayon")]
+pub mod par;
 pub mod registry;
 #[cfg(feature = "std")]
 pub mod testing;

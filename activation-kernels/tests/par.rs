@@ -1,0 +1,50 @@
+//! The `rayon` feature: parallel results are bit-identical to the single-thread calls.
+#![cfg(feature = "rayon")]
+
+use activation_kernels::activations::{Gelu, Swish};
+use activation_kernels::math::MathFn;
+use activation_kernels::{Activation, par};
+
+#[test]
+fn parallel_results_are_bit_identical_for_any_length() {
+    for n in [
+        0usize,
+        1,
+        17,
+        par::CHUNK * 2 - 1,
+        par::CHUNK * 2,
+        par::CHUNK * 3 + 5,
+        1 << 20,
+    ] {
+        let x: Vec<f32> = (0..n).map(|i| ((i as f32) * 0.618).sin() * 12.0).collect();
+        let dy: Vec<f32> = (0..n).map(|i| (i % 7) as f32 - 3.0).collect();
+        let a = Swish::new(1.3).unwrap();
+        let (mut y1, mut y2) = (vec![0.0f32; n], vec![0.0f32; n]);
+        a.forward(&x, &mut y1);
+        par::forward(&a, &x, &mut y2);
+        assert!(
+            y1.iter().zip(&y2).all(|(p, q)| p.to_bits() == q.to_bits()),
+            "forward n={n}"
+        );
+        let (mut d1, mut d2) = (vec![0.0f32; n], vec![0.0f32; n]);
+        Gelu.backward(&x, &dy, &mut d1);
+        par::backward(&Gelu, &x, &dy, &mut d2);
+        assert!(
+            d1.iter().zip(&d2).all(|(p, q)| p.to_bits() == q.to_bits()),
+            "backward n={n}"
+        );
+        let (mut e1, mut e2) = (vec![0.0f32; n], vec![0.0f32; n]);
+        MathFn::Erfc.apply(&x, &mut e1);
+        par::apply(MathFn::Erfc, &x, &mut e2);
+        assert!(
+            e1.iter().zip(&e2).all(|(p, q)| p.to_bits() == q.to_bits()),
+            "erfc n={n}"
+        );
+        let mut ip = x.clone();
+        par::forward_in_place(&a, &mut ip);
+        assert!(
+            y1.iter().zip(&ip).all(|(p, q)| p.to_bits() == q.to_bits()),
+            "in place n={n}"
+        );
+    }
+}
