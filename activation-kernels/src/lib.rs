@@ -119,7 +119,7 @@ pub mod __private {
     pub mod math {
         pub use crate::math::{
             erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
-            mish_grad, sigmoid, softplus, swish, swish_grad, tanh,
+            mish_grad, mul_exp, sigmoid, softplus, swish, swish_grad, tanh,
         };
     }
     /// f64 math for generated references.

@@ -72,6 +72,13 @@ pub fn derivative(g: &mut Graph, id: Id, memo: &mut Vec<Option<Id>>) -> Option<I
             g.mul(gr, da)
         }
         Node::Call2(Func2::SwishGrad, ..) => return None,
+        Node::Call2(Func2::MulExp, m, a) => {
+            // d/dx m·e^a = (dm + m·da)·e^a.
+            let (dm, da) = (derivative(g, m, memo)?, derivative(g, a, memo)?);
+            let t = g.mul(m, da);
+            let k = g.add(dm, t);
+            g.intern(Node::Call2(Func2::MulExp, k, a))
+        }
         Node::Min(a, b) => {
             // min(a, b) = a unless b < a. Left derivative at a tie: the larger slope.
             let (da, db) = (derivative(g, a, memo)?, derivative(g, b, memo)?);

@@ -109,6 +109,8 @@ pub enum Func2 {
     Swish,
     /// `swish_grad(x, b) = d/dx swish(x, b)`.
     SwishGrad,
+    /// `mul_exp(m, x) = m·e^x`, rounded once.
+    MulExp,
 }
 
 impl Func2 {
@@ -116,6 +118,7 @@ impl Func2 {
         match self {
             Func2::Swish => "swish",
             Func2::SwishGrad => "swish_grad",
+            Func2::MulExp => "mul_exp",
         }
     }
 }
@@ -855,16 +858,16 @@ impl Parser<'_> {
                 let m = self.g.max(a, lo);
                 self.g.min(m, hi)
             }
-            "swish" | "swish_grad" => {
+            "swish" | "swish_grad" | "mul_exp" => {
                 if !arity(self, 2) {
                     return self.g.konst(0.0);
                 }
                 let a = self.value(args[0]);
                 let b = self.value(args[1]);
-                let f = if name == "swish" {
-                    Func2::Swish
-                } else {
-                    Func2::SwishGrad
+                let f = match name.as_str() {
+                    "swish" => Func2::Swish,
+                    "swish_grad" => Func2::SwishGrad,
+                    _ => Func2::MulExp,
                 };
                 self.g.intern(Node::Call2(f, a, b))
             }

@@ -126,3 +126,15 @@ pub fn exp<S: Simd>(x: V<S>) -> V<S> {
     let red = reduce(xc, x.k(0.0));
     scale(exp_poly(&red), &red)
 }
+
+/// `m·e^x` with a single rounding at the end: the product is formed on the unscaled
+/// `exp(r)` before the exact `2^n` scaling, so a result near or below the normal range is not
+/// built from an already-rounded subnormal `e^x` (which a plain `m * exp(x)` would be).
+/// `x < -130` gives `±0` (for `|m| < 1e11`); NaN in either argument gives NaN.
+#[inline(always)]
+pub fn mul_exp<S: Simd>(m: V<S>, x: V<S>) -> V<S> {
+    let xc = x.clamp_below(-130.0).clamp_above(89.0);
+    let red = reduce(xc, x.k(0.0));
+    let (p_hi, p_lo) = exp_poly2(&red);
+    scale(m.mul_add(p_hi, m * p_lo), &red)
+}

@@ -36,7 +36,7 @@ mod tanh;
 pub mod vec;
 
 pub use erf::{erf, erfc};
-pub use exp::exp;
+pub use exp::{exp, mul_exp};
 pub use expm1::expm1;
 pub use gelu::{gelu, gelu_grad};
 pub use ln::{ln, ln1p};

@@ -125,3 +125,7 @@ pub fn mish_grad(x: f64) -> f64 {
     let c = libm::cosh(sp);
     t + x * sigmoid(x) / (c * c)
 }
+/// `m·e^x`.
+pub fn mul_exp(m: f64, x: f64) -> f64 {
+    m * libm::exp(x)
+}
