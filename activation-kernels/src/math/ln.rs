@@ -34,7 +34,7 @@ fn split<S: Simd>(u: V<S>) -> (V<S>, V<S>) {
     let s = u.s;
     let b = u.bits().add_k(0x3F80_0000 - SQRT_HALF_BITS);
     // Biased exponent k + 127 (0..=255 for non-negative inputs), converted to float exactly.
-    let kb = b.shr_k(23).and(0x1FF);
+    let kb = b.shr_23().and(0x1FF);
     let k = kb.or(0x4B00_0000).f32() - (8_388_608.0 + 127.0);
     let m = b.and(0x007F_FFFF).addv(U::splat(s, SQRT_HALF_BITS)).f32();
     (k, m - 1.0)

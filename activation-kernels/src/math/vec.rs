@@ -199,12 +199,27 @@ impl<S: Simd> U<S> {
             v: self.s.wrapping_dyn_shl_u32s(self.v, self.s.splat_u32s(n)),
         }
     }
-    /// Logical shift right by a constant amount (< 32).
+    /// Logical shift right by 23 (the f32 exponent field), the only right shift the math core
+    /// needs. On NEON this uses `vshrq_n_u32` through pulp's escape hatch: pulp 0.22's generic
+    /// `wrapping_dyn_shr_u32s` is four scalar shifts there. Same bits on every ISA.
     #[inline(always)]
-    pub fn shr_k(self, n: u32) -> Self {
+    pub fn shr_23(self) -> Self {
+        #[cfg(target_arch = "aarch64")]
+        {
+            let any = &self.s as &dyn core::any::Any;
+            if let Some(neon) = any.downcast_ref::<pulp::aarch64::Neon>() {
+                // Only reached when S is Neon, whose u32s is 16 bytes like uint32x4_t
+                // (bytemuck checks the size at run time in the dead branches of other ISAs).
+                let v: core::arch::aarch64::uint32x4_t = pulp::bytemuck::cast(self.v);
+                return U {
+                    s: self.s,
+                    v: pulp::bytemuck::cast(neon.neon.vshrq_n_u32::<23>(v)),
+                };
+            }
+        }
         U {
             s: self.s,
-            v: self.s.wrapping_dyn_shr_u32s(self.v, self.s.splat_u32s(n)),
+            v: self.s.wrapping_dyn_shr_u32s(self.v, self.s.splat_u32s(23)),
         }
     }
     /// Wrapping add.
