@@ -129,7 +129,7 @@ fn gelu_tanh_arg<S: Simd>(x: V<S>) -> (V<S>, V<S>) {
 }
 
 /// GPT-2's GELU, `0.5·x·(1 + tanh(sqrt(2/pi)·(x + 0.044715·x³)))` = `x·sigmoid(t)`. See
-/// [`gelu_tanh_arg`] and the module docs.
+/// `gelu_tanh_arg` and the module docs.
 #[inline(always)]
 pub fn gelu_tanh<S: Simd>(x: V<S>) -> V<S> {
     let (t, tl) = gelu_tanh_arg(x);
