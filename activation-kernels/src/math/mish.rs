@@ -6,8 +6,9 @@
 //!   `mish = x·n/(n + 2)`; the quotient is refined by one exact-residual step against the
 //!   unrounded `n + 2`. For `x < -80`, `mish = x·e^x` formed before the final scaling (correct
 //!   down to the subnormal range).
-//! * `x > 0`: `tanh(...) = 1 - 2e²/D` with `D = 1 + 2e + 2e²`, so `mish = x - 2x·e²/D` (the
-//!   subtracted part is at most 0.4x); beyond `x = 20` it is `x`.
+//! * `x > 0`: `tanh(...) = (1 + 2e)/(1 + 2e + 2e²)`, so `mish = x·(1 + 2e)/(1 + 2e + 2e²)`, with
+//!   numerator and denominator as double words and the quotient corrected; beyond `x = 20` it
+//!   is `x`.
 //!
 //! `mish'(x) = T + x·(1 - T²)·sigmoid(x)` with `T = tanh(softplus(x))`:
 //! * `x ≤ 0`: `[n(n + 2) + 4x·e(1 + e)] / (n + 2)²`, and `e^x·(1 + x)` scaled once for
@@ -36,7 +37,7 @@ fn exp_neg_abs<S: Simd>(x: V<S>) -> (V<S>, V<S>, V<S>, super::exp::Reduced<S>) {
 /// Mish. See the module docs.
 #[inline(always)]
 pub fn mish<S: Simd>(x: V<S>) -> V<S> {
-    let (e, p_hi, p_lo, red) = exp_neg_abs(x);
+    let (_, p_hi, p_lo, red) = exp_neg_abs(x);
     let two = x.k(2.0);
     // x <= 0: x·n/(n + 2), n = e(e + 2), with e and n carried as double words (exact
     // scaling: for -80 <= x <= 0, e = (p_hi + p_lo)·2^k is a normal number).
@@ -55,15 +56,28 @@ pub fn mish<S: Simd>(x: V<S>) -> V<S> {
     let num_lo = x.mul_add(n, -num) + x * n_lo;
     let q = num / d;
     let resid = q.neg_mul_add(d_err, q.neg_mul_add(d, num) + num_lo);
-    // 1/d on [2, 5] to a few %: enough for a sub-ULP correction.
-    let w = d.mul_add(x.k(-0.0667), x.k(0.4667));
-    let neg_side = resid.mul_add(w, q);
+    let neg_side = resid.mul_add(x.k(1.0) / d, q);
     let tail = scale(x.mul_add(p_hi, x * p_lo), &red);
     let neg_side = x.lt(x.k(-80.0)).select(tail, neg_side);
-    // x > 0: x - 2x·e²/D.
-    let e2 = e * e;
-    let dd = e.mul_add(two, two.mul_add(e2, x.k(1.0)));
-    let pos_side = x - (x + x) * e2 / dd;
+    // x > 0: x·(1 + 2e)/(1 + 2e + 2e²), numerator and denominator as double words (e exact
+    // as eh + el, sums by TwoSum) and the quotient corrected against their low parts, so no
+    // cancellation (the earlier form x - 2x·e²/D lost up to 2.3 ULP near x = 0.18).
+    let one = x.k(1.0);
+    let b2 = eh + eh;
+    let n1 = one + b2;
+    let bp = n1 - b2;
+    let n1_lo = ((one - (n1 - bp)) + (b2 - bp)) + (el + el);
+    let e2 = eh * eh;
+    let e2x2 = e2 + e2;
+    let e2x2_lo = (eh.mul_add(eh, -e2) + (eh + eh) * el) * 2.0;
+    let dn = n1 + e2x2;
+    let bp2 = dn - e2x2;
+    let dn_lo = ((n1 - (dn - bp2)) + (e2x2 - bp2)) + n1_lo + e2x2_lo;
+    let pnum = x * n1;
+    let pnum_lo = x.mul_add(n1, -pnum) + x * n1_lo;
+    let pq = pnum / dn;
+    let presid = pq.neg_mul_add(dn_lo, pq.neg_mul_add(dn, pnum) + pnum_lo);
+    let pos_side = presid.mul_add(one / dn, pq);
     let pos_side = x.gt(x.k(20.0)).select(x, pos_side);
     let res = x.gt(x.k(0.0)).select(pos_side, neg_side);
     // Far left: |x·e^x| is far below the smallest subnormal.
