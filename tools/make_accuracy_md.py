@@ -30,6 +30,13 @@ absolute error inside the documented neighbourhood of a zero of f' (where ULP er
 meaningless). The bounds are the ones the code declares (`accuracy.rs` for the math core, each
 `#[activation]` definition for the activations) and the tests assert.
 
+Activation rows whose "inputs" column is below 4294967296 were swept with a stride (every k-th
+bit pattern over the whole range; 1431655766 inputs = stride 3) for lack of time in the session
+that produced this record; rerun them with `sweep -- NAME` for the exhaustive figure. Rows re-swept after a fix
+replace the earlier row (`selu'`, `elu'`: `mul_exp`; `mish`: corrected quotient). The `tanh`
+and `softplus` activation forward rows are the math-core sweeps of the same names: with default
+parameters the activations compute exactly those functions.
+
 NEON was checked under qemu with a coarser stride (65537): bit-identical to scalar everywhere.
 
 ## Math core
