@@ -96,6 +96,7 @@ pub mod math;
 #[cfg(feature = "rayon")]
 pub mod par;
 pub mod registry;
+pub mod rowwise;
 #[cfg(feature = "std")]
 pub mod testing;
 pub mod ulp;
@@ -119,7 +120,7 @@ pub mod __private {
     pub mod math {
         pub use crate::math::{
             erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
-            mish_grad, mul_exp, sigmoid, softplus, swish, swish_grad, tanh,
+            mish_grad, mul_exp, sigmoid, softplus, swish, swish_grad, tanh, tanhshrink,
         };
     }
     /// f64 math for generated references.

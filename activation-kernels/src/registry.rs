@@ -306,6 +306,8 @@ builtins! {
     TANH: Tanh = Tanh;
     LINEAR: Linear = Linear;
     EXPONENTIAL: Exponential = Exponential;
+    TANHSHRINK: Tanhshrink = Tanhshrink;
+    GENERAL_RELU: GeneralRelu = GeneralRelu { alpha: 0.0, max_value: f32::INFINITY, threshold: 0.0 };
 }
 
 fn same_name(a: &str, b: &str) -> bool {

@@ -124,6 +124,19 @@ fn lit_f64(e: &Expr) -> Option<f64> {
     }
 }
 
+/// `inf`, `INFINITY`, `f32::INFINITY` (optionally negated) as ±infinity.
+fn infinity_f64(e: &Expr) -> Option<f64> {
+    match e {
+        Expr::Path(p) => {
+            let last = p.path.segments.last()?.ident.to_string();
+            (last == "inf" || last == "INFINITY").then_some(f64::INFINITY)
+        }
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => infinity_f64(&u.expr).map(|v| -v),
+        Expr::Paren(p) => infinity_f64(&p.expr),
+        _ => None,
+    }
+}
+
 /// Parses the attribute arguments, collecting errors.
 pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
     let mut args = Args {
@@ -228,6 +241,8 @@ pub fn parse_args(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
 pub struct Param {
     pub ident: Ident,
     pub default: f64,
+    /// `#[param(allow_infinite)]`: ±inf are valid values (NaN never is).
+    pub allow_infinite: bool,
 }
 
 /// Extracts the parameters from the struct, stripping `#[param]` attributes from `item`.
@@ -259,6 +274,8 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
             ));
         }
         let mut default = None;
+        let mut allow_infinite = false;
+        let mut infinite_default = None;
         let mut attr_error = false;
         let mut keep = Vec::new();
         for attr in field.attrs.drain(..) {
@@ -266,8 +283,12 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
                 let r = attr.parse_nested_meta(|meta| {
                     if meta.path.is_ident("default") {
                         let e: Expr = meta.value()?.parse()?;
-                        match lit_f64(&e) {
+                        match lit_f64(&e).or_else(|| infinity_f64(&e)) {
                             Some(v) if v.is_finite() && (v as f32).is_finite() => default = Some(v),
+                            Some(v) if v.is_infinite() => {
+                                default = Some(v);
+                                infinite_default = Some(e);
+                            }
                             _ => {
                                 return Err(syn::Error::new_spanned(&e,
                                     "bad parameter default: expected a finite number literal (e.g. `1.0` or `-0.5`)",
@@ -275,8 +296,11 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
                             }
                         }
                         Ok(())
+                    } else if meta.path.is_ident("allow_infinite") {
+                        allow_infinite = true;
+                        Ok(())
                     } else {
-                        Err(meta.error("expected `default = <number>`"))
+                        Err(meta.error("expected `default = <number>` or `allow_infinite`"))
                     }
                 });
                 if let Err(e) = r {
@@ -288,13 +312,24 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
             }
         }
         field.attrs = keep;
+        if let (Some(e), false) = (&infinite_default, allow_infinite) {
+            errors.push(syn::Error::new_spanned(
+                e,
+                "bad parameter default: an infinite default needs `#[param(default = ..., allow_infinite)]`",
+            ));
+        }
         match default {
-            Some(d) => out.push(Param { ident, default: d }),
+            Some(d) => out.push(Param {
+                ident,
+                default: d,
+                allow_infinite,
+            }),
             None => {
                 if attr_error {
                     out.push(Param {
                         ident,
                         default: 0.0,
+                        allow_infinite,
                     });
                     continue;
                 }
@@ -305,6 +340,7 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
                 out.push(Param {
                     ident,
                     default: 0.0,
+                    allow_infinite,
                 });
             }
         }

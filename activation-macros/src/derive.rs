@@ -169,6 +169,11 @@ fn outer_derivative(g: &mut Graph, f: Func, a: Id, fa: Id) -> Option<Id> {
         Func::Gelu => g.call(Func::GeluGrad, a),
         Func::GeluTanh => g.call(Func::GeluTanhGrad, a),
         Func::Mish => g.call(Func::MishGrad, a),
+        // (x - tanh x)' = 1 - sech² x = tanh² x (no cancellation).
+        Func::Tanhshrink => {
+            let t = g.call(Func::Tanh, a);
+            g.mul(t, t)
+        }
         // No second derivatives of the tabulated gradients.
         Func::GeluGrad | Func::GeluTanhGrad | Func::MishGrad => return None,
         Func::Abs => {

@@ -617,7 +617,27 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
 
     // Validation.
     let fields: Vec<&syn::Ident> = params.iter().map(|p| &p.ident).collect();
-    let field_names: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+    let finite_checks = params.iter().map(|pp| {
+        let f = &pp.ident;
+        let n = f.to_string();
+        if pp.allow_infinite {
+            quote! {
+                if self.#f.is_nan() {
+                    return ::core::result::Result::Err(#p::ParamError {
+                        activation: #name, param: #n, value: self.#f, constraint: "not NaN",
+                    });
+                }
+            }
+        } else {
+            quote! {
+                if !self.#f.is_finite() {
+                    return ::core::result::Result::Err(#p::ParamError {
+                        activation: #name, param: #n, value: self.#f, constraint: "a finite value",
+                    });
+                }
+            }
+        }
+    });
     let checks = m.checks.iter().map(|(g3, id, text, first)| {
         let lets = emit_f64(g3, &[*id], &krate, params);
         let r = t(*id);
@@ -755,13 +775,7 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
                 &INFO
             }
             fn validate(&self) -> ::core::result::Result<(), #p::ParamError> {
-                #(
-                    if !self.#fields.is_finite() {
-                        return ::core::result::Result::Err(#p::ParamError {
-                            activation: #name, param: #field_names, value: self.#fields, constraint: "a finite value",
-                        });
-                    }
-                )*
+                #(#finite_checks)*
                 #(#checks)*
                 ::core::result::Result::Ok(())
             }

@@ -33,6 +33,7 @@ pub enum Func {
     GeluTanhGrad,
     Mish,
     MishGrad,
+    Tanhshrink,
     Abs,
     Sqrt,
 }
@@ -55,11 +56,12 @@ impl Func {
             Func::GeluTanhGrad => "gelu_tanh_grad",
             Func::Mish => "mish",
             Func::MishGrad => "mish_grad",
+            Func::Tanhshrink => "tanhshrink",
             Func::Abs => "abs",
             Func::Sqrt => "sqrt",
         }
     }
-    const ALL: [Func; 17] = [
+    const ALL: [Func; 18] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
@@ -75,6 +77,7 @@ impl Func {
         Func::GeluTanhGrad,
         Func::Mish,
         Func::MishGrad,
+        Func::Tanhshrink,
         Func::Abs,
         Func::Sqrt,
     ];
@@ -94,7 +97,8 @@ impl Func {
             | Func::GeluTanh
             | Func::GeluTanhGrad
             | Func::Mish
-            | Func::MishGrad => f64::NAN,
+            | Func::MishGrad
+            | Func::Tanhshrink => f64::NAN,
             Func::Softplus => v.max(0.0) + (-v.abs()).exp().ln_1p(),
             Func::Abs => v.abs(),
             Func::Sqrt => v.sqrt(),

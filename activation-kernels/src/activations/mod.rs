@@ -86,10 +86,11 @@ pub struct Softplus {
 }
 
 /// Leaky ReLU: `x` for `x > 0`, else `alpha·x` (correctly rounded). Derivative 1 or `alpha`
-/// (left derivative at 0: `alpha`).
+/// (left derivative at 0: `alpha`). With `alpha = 0`, `leaky_relu(-inf)` is the limit `-0`
+/// (not `0·inf = NaN`).
 #[activation(
     name = "leaky_relu",
-    forward = select(x > 0.0, x, alpha * x),
+    forward = select(x > 0.0, x, select(x < 0.0 && alpha <= 0.0, -0.0, alpha * x)),
     output_derivative = select(y > 0.0, 1.0, alpha),
     check(alpha >= 0.0),
     ulp = 0.5,
@@ -265,3 +266,69 @@ pub struct GeluTanh;
     derivative_abs = 1e-7
 )]
 pub struct Mish;
+
+/// Tanhshrink: `x - tanh(x)`, by `math::tanhshrink` (a series with the leading `x³/3` in
+/// double-f32 below 1.032, where the textbook difference cancels to nothing; exactly odd).
+/// Derivative `tanh²(x)` (`= 1 - sech²x`, without the cancellation).
+#[activation(name = "tanhshrink", forward = tanhshrink(x), ulp = 2.0, derivative_ulp = 4.0)]
+pub struct Tanhshrink;
+
+/// The Keras general ReLU `relu(x, negative_slope = alpha, max_value, threshold)`:
+/// `min(x, max_value)` for `x > threshold`, else `alpha·(x - threshold)`; `max_value` defaults
+/// to `+inf` (Keras' `None`). The negative side is computed as `alpha·(s + e)` with
+/// `s + e = x - threshold` exactly (TwoSum), so it is correctly rounded (up to double rounding in
+/// `alpha·e`, far below half an ULP); with `alpha = 0` it is `+0` (also for `x = -inf`).
+/// Derivative: 1 on `(threshold, max_value]`, 0 above, `alpha` at or below `threshold` (left
+/// derivatives at the kinks). `threshold` is limited to `|threshold| ≤ 1e30` so that
+/// `x - threshold` never overflows on finite `x`.
+///
+/// Unlike Keras' implementation, `threshold < x < 0` is not clipped to 0 when `max_value` is set
+/// (Keras clips the whole positive branch to `[0, max_value]`); with the default `threshold = 0`
+/// the two agree.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::GeneralRelu};
+/// let r = GeneralRelu::new(0.1, 6.0, 0.5).unwrap(); // alpha, max_value, threshold
+/// let mut y = [0.0f32; 3];
+/// r.forward(&[-1.5, 2.0, 10.0], &mut y);
+/// assert_eq!(y, [-0.2, 2.0, 6.0]);
+/// assert!(GeneralRelu::new(0.0, 0.0, 1.0).is_err()); // max_value must exceed threshold
+/// ```
+#[activation(
+    name = "general_relu",
+    aliases = ["keras_relu"],
+    forward = select(
+        x > threshold,
+        min(x, max_value),
+        select(
+            alpha >= 0.0 && alpha <= 0.0,
+            0.0,
+            fma(
+                alpha,
+                x - threshold,
+                alpha * select(
+                    abs(x) <= 3.4028235e38,
+                    (x - ((x - threshold) - ((x - threshold) - x))) + (-threshold - ((x - threshold) - x)),
+                    0.0
+                )
+            )
+        )
+    ),
+    derivative = select(x > threshold, select(x <= max_value, 1.0, 0.0), alpha),
+    reference = select(x > threshold, min(x, max_value), select(alpha >= 0.0 && alpha <= 0.0, 0.0, alpha * (x - threshold))),
+    check(max_value > threshold),
+    check(abs(threshold) <= 1e30),
+    ulp = 0.5,
+    derivative_ulp = 0.0
+)]
+pub struct GeneralRelu {
+    /// Slope below the threshold (Keras' `negative_slope`).
+    #[param(default = 0.0)]
+    pub alpha: f32,
+    /// Upper clip value (`+inf`: none).
+    #[param(default = inf, allow_infinite)]
+    pub max_value: f32,
+    /// Inputs at or below it take the `alpha` branch.
+    #[param(default = 0.0)]
+    pub threshold: f32,
+}

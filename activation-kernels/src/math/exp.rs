@@ -138,3 +138,23 @@ pub fn mul_exp<S: Simd>(m: V<S>, x: V<S>) -> V<S> {
     let (p_hi, p_lo) = exp_poly2(&red);
     scale(m.mul_add(p_hi, m * p_lo), &red)
 }
+
+/// `2^64·e^(hi + lo)` for a double-f32 argument with `hi ≤ 0` and `|lo| ≤ ulp(hi)`: the low
+/// word goes into the reduction's remainder (like `erfc`'s `-x²`), and the result is scaled
+/// by `2^64` in the same exact step as `2^n`, so it is a *normal* number within 1 ULP of the
+/// exact value even where `e^(hi+lo)` itself would be subnormal. `hi < -104` (including
+/// `-inf`, where `lo` may be NaN) gives `+0`. Used by the softmax family on `x - max`, whose
+/// sums and quotients are then formed without subnormal rounding.
+#[inline(always)]
+pub(crate) fn exp_dw_2p64<S: Simd>(hi: V<S>, lo: V<S>) -> V<S> {
+    let under = hi.lt(hi.k(-104.0));
+    let hc = hi.clamp_below(-104.0);
+    let lc = under.select(hi.k(0.0), lo);
+    let red = reduce(hc, lc);
+    // n + 64 in [-87, 64]: 2^(n+64) is a normal number, one exact multiply.
+    let shifted = Reduced {
+        z: red.z + 64.0,
+        ..red
+    };
+    under.select(hi.k(0.0), scale_normal(exp_poly(&red), &shifted))
+}

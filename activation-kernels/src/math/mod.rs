@@ -33,9 +33,11 @@ mod sigmoid;
 mod softplus;
 mod swish;
 mod tanh;
+mod tanhshrink;
 pub mod vec;
 
 pub use erf::{erf, erfc};
+pub(crate) use exp::exp_dw_2p64;
 pub use exp::{exp, mul_exp};
 pub use expm1::expm1;
 pub use gelu::{gelu, gelu_grad};
@@ -45,6 +47,7 @@ pub use sigmoid::sigmoid;
 pub use softplus::softplus;
 pub use swish::{gelu_tanh, gelu_tanh_grad, swish, swish_grad};
 pub use tanh::tanh;
+pub use tanhshrink::tanhshrink;
 pub use vec::V;
 
 use crate::Isa;
