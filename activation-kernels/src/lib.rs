@@ -60,6 +60,7 @@
 //! | `output_derivative = <formula>` | optional; f' written in `y` only, enabling [`OutputDerivative::backward_from_output`] (inferred when `derivative` uses only `y`) |
 //! | `reference = <formula>` | optional; a more accurate form of `forward` for the f64 reference |
 //! | `saturate(below = B => v)`, `saturate(above = B => v)` | beyond a constant bound the output is `v` (constant or linear in `x`; optional `, derivative = d`). Also keeps `±inf` and overflow out of the formula. `testing::check` verifies each bound to 1 ULP |
+//! | `#[param(default = v)]` on a field | an `f32` parameter and its default; parameters must be finite unless the field also says `allow_infinite` (then `±inf` are valid and `default = inf` is allowed, e.g. Keras' `max_value = None`) |
 //! | `check(<condition>)` | parameter constraint; checked at compile time against the defaults and by the generated `new` / [`Activation::validate`] |
 //! | `ulp`, `derivative_ulp`, `derivative_abs` | declared error bounds (defaults 2, 4, 0) |
 //! | `name`, `aliases` | metadata (default name: the struct name in snake case) |
@@ -70,7 +71,8 @@
 //! `FRAC_1_SQRT_2`, `FRAC_2_SQRT_PI`, `SQRT_2_OVER_PI`, ...), `+ - * /`, unary `-`,
 //! comparisons with `&& || !` inside `select(cond, a, b)` or `if cond { a } else { b }`,
 //! `min`, `max`, `clamp`, `abs`, `sqrt`, `powi(_, n)` and the math core: `exp`, `expm1`, `ln`,
-//! `ln1p`, `tanh`, `sigmoid`, `erf`, `erfc`, `softplus`.
+//! `ln1p`, `tanh`, `sigmoid`, `erf`, `erfc`, `softplus`, and the activation kernels `gelu`, `gelu_tanh`,
+//! `mish`, `tanhshrink`, `swish(x, beta)` (each with its `_grad` where it has one), `mul_exp(m, x)`.
 //!
 //! The macro generates one SIMD body generic over the ISA, the f64 reference of the same
 //! formula, the [`Activation`] impl (forward, in place, derivative, backward,
