@@ -95,9 +95,13 @@ pub mod activations;
 pub mod dispatch;
 pub mod kernel;
 pub mod math;
+pub mod maxout;
 #[cfg(feature = "rayon")]
 pub mod par;
+pub mod prelu;
+mod reduce;
 pub mod registry;
+pub mod rrelu;
 pub mod rowwise;
 #[cfg(feature = "std")]
 pub mod testing;

@@ -63,11 +63,8 @@
 use crate::Isa;
 use crate::kernel::check_len;
 use crate::math::{V, exp, exp_dw_2p64, ln1p};
+use crate::reduce::{SLOTS, Slots, vecs, vecs_mut};
 use pulp::{Simd, WithSimd};
-
-/// Number of accumulation slots: the reduction layout, fixed for every ISA (a multiple of every
-/// vector width pulp uses: 1, 4, 8, 16 lanes).
-const SLOTS: usize = 16;
 
 /// What to do with a row whose every element is `-inf`.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -216,7 +213,7 @@ fn check_rows(len: usize, row_len: usize) {
         if len != 0 {
             row_error(len, row_len)
         }
-    } else if len % row_len != 0 {
+    } else if !len.is_multiple_of(row_len) {
         row_error(len, row_len)
     }
 }
@@ -257,68 +254,6 @@ impl Io<'_> {
             Io::Split(_, y) => y,
             Io::InPlace(x) => x,
         }
-    }
-}
-
-/// A block of `SLOTS` elements, as the vectors of `S`.
-#[inline(always)]
-fn vecs<S: Simd>(b: &[f32; SLOTS]) -> &[S::f32s] {
-    S::as_simd_f32s(b).0
-}
-
-#[inline(always)]
-fn vecs_mut<S: Simd>(b: &mut [f32; SLOTS]) -> &mut [S::f32s] {
-    S::as_mut_simd_f32s(b).0
-}
-
-/// `SLOTS` compensated accumulators: slot `i` receives every element `j ≡ i (mod SLOTS)`.
-struct Slots<S: Simd> {
-    hi: [S::f32s; SLOTS],
-    lo: [S::f32s; SLOTS],
-}
-
-impl<S: Simd> Slots<S> {
-    #[inline(always)]
-    fn new(s: S) -> Self {
-        let z = s.splat_f32s(0.0);
-        Slots {
-            hi: [z; SLOTS],
-            lo: [z; SLOTS],
-        }
-    }
-
-    /// Adds `v + v_lo` into vector slot `k` (TwoSum of the running sum and `v`; the rounding
-    /// error and `v_lo` go to the low word).
-    #[inline(always)]
-    fn add(&mut self, s: S, k: usize, v: V<S>, v_lo: V<S>) {
-        let a = V::new(s, self.hi[k]);
-        let t = a + v;
-        let bb = t - a;
-        let err = (a - (t - bb)) + (v - bb);
-        self.hi[k] = t.v;
-        self.lo[k] = (V::new(s, self.lo[k]) + (err + v_lo)).v;
-    }
-
-    /// The total as `(hi, lo)`, combined in slot order (the same on every ISA).
-    #[inline(always)]
-    fn total(&self, n_vec: usize) -> (f32, f32) {
-        let mut hi = [0.0f32; SLOTS];
-        let mut lo = [0.0f32; SLOTS];
-        for k in 0..n_vec {
-            vecs_mut::<S>(&mut hi)[k] = self.hi[k];
-            vecs_mut::<S>(&mut lo)[k] = self.lo[k];
-        }
-        let (mut s, mut c) = (0.0f32, 0.0f32);
-        for i in 0..SLOTS {
-            let t = s + hi[i];
-            let bb = t - s;
-            let err = (s - (t - bb)) + (hi[i] - bb);
-            s = t;
-            c += err + lo[i];
-        }
-        // Normalise: s + c as a rounded head and an exact tail.
-        let h = s + c;
-        (h, c - (h - s))
     }
 }
 

@@ -2,6 +2,8 @@
 //! the exact function on adversarial rows up to 10^5 elements, Σ softmax = 1 within n·ε, the
 //! special-row policy, in place = out of place, backward against its formula on the given `y`.
 
+#![allow(clippy::type_complexity)] // closures over the three functions keep the tests table-driven
+
 use activation_kernels::Isa;
 use activation_kernels::rowwise::{LogSoftmax, MaskedRows, RowActivation, Softmax, Softmin};
 use activation_kernels::ulp::{f32_ulp_at, same_result, ulp_error};

@@ -1,0 +1,322 @@
+//! RReLU (Xu et al. 2015): leaky ReLU whose negative slope is drawn at random in training.
+//!
+//! * **Training**: element `j` gets the slope `lower + (upper - lower)·u_j` (one FMA), with
+//!   `u_j ∈ [0, 1)` a 23-bit uniform from a **counter-based generator**: a keyed hash of
+//!   `(seed, offset + j)`. The slopes therefore depend only on the seed and each element's
+//!   global index, never on the ISA, the chunking or the thread count; pass the index of `x[0]`
+//!   in the whole tensor as `offset` when processing a tensor in pieces. Backward regenerates
+//!   exactly the same slopes from the same `(seed, offset)`, so nothing has to be stored.
+//! * **Evaluation**: the fixed slope `(lower + upper)/2`, i.e. [`LeakyRelu`].
+//!
+//! Per element the function is [`LeakyRelu`] with that slope: `x` for `x > 0`, else
+//! `slope·x` (correctly rounded); derivative 1 or the slope (left derivative at 0).
+//!
+//! ```
+//! use activation_kernels::rrelu::Rrelu;
+//!
+//! let r = Rrelu::default(); // lower 1/8, upper 1/3 (PyTorch's defaults)
+//! let x = [-1.0f32, 2.0, -3.0, -4.0];
+//! let (mut y, mut y2) = ([0.0f32; 4], [0.0f32; 2]);
+//! r.forward_train(&x, &mut y, 42, 0);
+//! assert_eq!(y[1], 2.0);
+//! assert!(y[0] <= -0.125 && y[0] >= -1.0 / 3.0);
+//! // The same elements processed as a separate piece (offset 2) get the same slopes.
+//! r.forward_train(&x[2..], &mut y2, 42, 2);
+//! assert_eq!(y2, [y[2], y[3]]);
+//! // Backward reproduces them: dx = dy·slope for x <= 0.
+//! let mut dx = [0.0f32; 4];
+//! r.backward_train(&x, &[1.0; 4], &mut dx, 42, 0);
+//! assert_eq!(dx[0], y[0] / -1.0);
+//! ```
+//!
+//! **Generator.** `h = fmix32(fmix32(lo ^ k1) ^ k2)` where `lo` is the low 32 bits of the
+//! element index and `(k1, k2)` are derived from the seed and the index's high 32 bits by the
+//! same finaliser (`fmix32` is MurmurHash3's 32-bit avalanche function, a bijection); `u` is
+//! the top 23 bits of `h` as a fraction. This is a statistical generator for regularisation
+//! noise, not a cryptographic one.
+//!
+//! [`LeakyRelu`]: crate::activations::LeakyRelu
+
+use crate::Isa;
+use crate::activation::Activation;
+use crate::activation::ParamError;
+use crate::kernel::check_len;
+use crate::math::V;
+use crate::math::vec::U;
+use crate::prelu::leaky;
+use pulp::{Simd, WithSimd};
+
+/// RReLU with slopes drawn from `U(lower, upper)` in training (see the [module docs](self)).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Rrelu {
+    /// Smallest slope (PyTorch default 1/8).
+    pub lower: f32,
+    /// Largest slope (PyTorch default 1/3).
+    pub upper: f32,
+}
+
+impl Default for Rrelu {
+    fn default() -> Self {
+        Rrelu {
+            lower: 1.0 / 8.0,
+            upper: 1.0 / 3.0,
+        }
+    }
+}
+
+impl Rrelu {
+    /// RReLU with slopes in `[lower, upper]` (finite, `0 <= lower <= upper`).
+    pub fn new(lower: f32, upper: f32) -> Result<Self, ParamError> {
+        let r = Rrelu { lower, upper };
+        r.validate()?;
+        Ok(r)
+    }
+
+    /// Checks the parameters.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        for (param, value) in [("lower", self.lower), ("upper", self.upper)] {
+            if !value.is_finite() {
+                return Err(ParamError {
+                    activation: "rrelu",
+                    param,
+                    value,
+                    constraint: "a finite value",
+                });
+            }
+        }
+        if self.lower < 0.0 {
+            return Err(ParamError {
+                activation: "rrelu",
+                param: "lower",
+                value: self.lower,
+                constraint: "lower >= 0",
+            });
+        }
+        if self.lower > self.upper {
+            return Err(ParamError {
+                activation: "rrelu",
+                param: "lower",
+                value: self.lower,
+                constraint: "lower <= upper",
+            });
+        }
+        Ok(())
+    }
+
+    #[track_caller]
+    fn checked(&self) {
+        if let Err(e) = self.validate() {
+            panic!("activation-kernels: {e}")
+        }
+    }
+
+    /// The evaluation-mode slope `(lower + upper)/2`.
+    pub fn eval_slope(&self) -> f32 {
+        (self.lower + self.upper) * 0.5
+    }
+
+    /// The training-mode slope of the element with global index `index`.
+    pub fn slope(&self, seed: u64, index: u64) -> f32 {
+        let (k1, k2) = keys(seed, (index >> 32) as u32);
+        let u = unit(hash(index as u32, k1, k2));
+        libm::fmaf(self.upper - self.lower, u, self.lower)
+    }
+
+    /// Training forward: `y = rrelu(x)` with the slopes of `(seed, offset + j)`.
+    #[track_caller]
+    pub fn forward_train(&self, x: &[f32], y: &mut [f32], seed: u64, offset: u64) {
+        self.forward_train_on(Isa::best(), x, y, seed, offset)
+    }
+
+    /// [`Rrelu::forward_train`] on `isa`.
+    #[track_caller]
+    pub fn forward_train_on(&self, isa: Isa, x: &[f32], y: &mut [f32], seed: u64, offset: u64) {
+        check_len("input and output", x.len(), y.len());
+        self.checked();
+        isa.dispatch(Train {
+            r: *self,
+            seed,
+            offset,
+            x,
+            dy: None,
+            out: y,
+        })
+    }
+
+    /// Training backward: `dx = dy·rrelu'(x)` with the same slopes as the forward call with
+    /// this `(seed, offset)`.
+    #[track_caller]
+    pub fn backward_train(&self, x: &[f32], dy: &[f32], dx: &mut [f32], seed: u64, offset: u64) {
+        self.backward_train_on(Isa::best(), x, dy, dx, seed, offset)
+    }
+
+    /// [`Rrelu::backward_train`] on `isa`.
+    #[track_caller]
+    pub fn backward_train_on(
+        &self,
+        isa: Isa,
+        x: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        seed: u64,
+        offset: u64,
+    ) {
+        check_len("x and dx", x.len(), dx.len());
+        check_len("dy and dx", dy.len(), dx.len());
+        self.checked();
+        isa.dispatch(Train {
+            r: *self,
+            seed,
+            offset,
+            x,
+            dy: Some(dy),
+            out: dx,
+        })
+    }
+
+    /// Evaluation forward: leaky ReLU with [`Rrelu::eval_slope`].
+    #[track_caller]
+    pub fn forward_eval(&self, x: &[f32], y: &mut [f32]) {
+        self.checked();
+        self.eval_activation().forward(x, y)
+    }
+
+    /// Evaluation backward: `dx = dy·leaky'(x)` with [`Rrelu::eval_slope`].
+    #[track_caller]
+    pub fn backward_eval(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+        self.checked();
+        self.eval_activation().backward(x, dy, dx)
+    }
+
+    /// The evaluation-mode function as a [`LeakyRelu`](crate::activations::LeakyRelu)
+    /// (for the rest of the [`Activation`] API).
+    pub fn eval_activation(&self) -> crate::activations::LeakyRelu {
+        crate::activations::LeakyRelu {
+            alpha: self.eval_slope(),
+        }
+    }
+}
+
+/// MurmurHash3's 32-bit finaliser.
+#[inline(always)]
+const fn fmix32(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85EB_CA6B);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xC2B2_AE35);
+    h ^ (h >> 16)
+}
+
+/// The per-(seed, high index word) keys.
+#[inline(always)]
+fn keys(seed: u64, hi: u32) -> (u32, u32) {
+    let k1 = fmix32((seed as u32) ^ fmix32((seed >> 32) as u32 ^ hi ^ 0x9E37_79B9));
+    let k2 = fmix32(k1 ^ 0x7F4A_7C15);
+    (k1, k2)
+}
+
+#[inline(always)]
+fn hash(lo: u32, k1: u32, k2: u32) -> u32 {
+    fmix32(fmix32(lo ^ k1) ^ k2)
+}
+
+/// The top 23 bits of `h` as a fraction in [0, 1).
+#[inline(always)]
+fn unit(h: u32) -> f32 {
+    f32::from_bits(0x3F80_0000 | (h >> 9)) - 1.0
+}
+
+#[inline(always)]
+fn fmix32_v<S: Simd>(h: U<S>) -> U<S> {
+    let s = h.s;
+    let shr = |v: S::u32s, n: u32| s.wrapping_dyn_shr_u32s(v, s.splat_u32s(n));
+    let mut v = h.v;
+    v = s.xor_u32s(v, shr(v, 16));
+    v = s.widening_mul_u32s(v, s.splat_u32s(0x85EB_CA6B)).0;
+    v = s.xor_u32s(v, shr(v, 13));
+    v = s.widening_mul_u32s(v, s.splat_u32s(0xC2B2_AE35)).0;
+    v = s.xor_u32s(v, shr(v, 16));
+    U { s, v }
+}
+
+/// The slopes of `L` consecutive elements starting at global index `base`.
+#[inline(always)]
+fn slopes_v<S: Simd>(s: S, r: &Rrelu, seed: u64, base: u64) -> V<S> {
+    const IOTA: [u32; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    let lanes = S::F32_LANES as u64;
+    let hi = (base >> 32) as u32;
+    if (base.wrapping_add(lanes - 1) >> 32) as u32 != hi {
+        // The vector straddles a 2^32 boundary of the index (at most once per 2^32 elements):
+        // per lane, with the scalar generator (same bits).
+        let mut out = [0.0f32; 16];
+        for (j, o) in out[..S::F32_LANES].iter_mut().enumerate() {
+            *o = r.slope(seed, base + j as u64);
+        }
+        return V::new(s, S::as_simd_f32s(&out[..S::F32_LANES]).0[0]);
+    }
+    let (k1, k2) = keys(seed, hi);
+    let iota = S::as_simd_u32s(&IOTA[..S::F32_LANES]).0[0];
+    let lo = s.add_u32s(s.splat_u32s(base as u32), iota);
+    let h = fmix32_v(U {
+        s,
+        v: s.xor_u32s(lo, s.splat_u32s(k1)),
+    });
+    let h = fmix32_v(U {
+        s,
+        v: s.xor_u32s(h.v, s.splat_u32s(k2)),
+    });
+    let u = U {
+        s,
+        v: s.wrapping_dyn_shr_u32s(h.v, s.splat_u32s(9)),
+    }
+    .or(0x3F80_0000)
+    .f32()
+        - 1.0;
+    u.mul_add(V::splat(s, r.upper - r.lower), V::splat(s, r.lower))
+}
+
+/// Training forward (`dy = None`) or backward.
+struct Train<'a> {
+    r: Rrelu,
+    seed: u64,
+    offset: u64,
+    x: &'a [f32],
+    dy: Option<&'a [f32]>,
+    out: &'a mut [f32],
+}
+
+impl WithSimd for Train<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, s: S) {
+        let Train {
+            r,
+            seed,
+            offset,
+            x,
+            dy,
+            out,
+        } = self;
+        let lanes = S::F32_LANES;
+        let f = |xv: V<S>, g: Option<V<S>>, base: u64| -> V<S> {
+            let a = slopes_v(s, &r, seed, base);
+            match g {
+                None => leaky(xv, a),
+                Some(g) => g * xv.gt(xv.k(0.0)).select(xv.k(1.0), a),
+            }
+        };
+        let (xh, xt) = S::as_simd_f32s(x);
+        let (oh, ot) = S::as_mut_simd_f32s(out);
+        let gh = dy.map(|g| S::as_simd_f32s(g));
+        for (i, (o, &xv)) in oh.iter_mut().zip(xh).enumerate() {
+            let g = gh.map(|(h, _)| V::new(s, h[i]));
+            *o = f(V::new(s, xv), g, offset.wrapping_add((i * lanes) as u64)).v;
+        }
+        if !xt.is_empty() {
+            let xv = V::new(s, s.partial_load_f32s(xt));
+            let g = gh.map(|(_, t)| V::new(s, s.partial_load_f32s(t)));
+            let base = offset.wrapping_add((xh.len() * lanes) as u64);
+            s.partial_store_f32s(ot, f(xv, g, base).v);
+        }
+    }
+}
