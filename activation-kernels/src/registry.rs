@@ -213,8 +213,33 @@ impl fmt::Display for RegistryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RegistryError::UnknownName { name } => {
+                let row = crate::rowwise::NAMES
+                    .iter()
+                    .any(|r| same_name(r, name.as_str()));
+                let elementwise = names().any(|n| same_name(n, name.as_str()));
+                if row {
+                    return write!(
+                        f,
+                        "`{}` is a row-wise function: use registry::lookup_rowwise",
+                        name.as_str()
+                    );
+                }
+                if elementwise {
+                    return write!(
+                        f,
+                        "`{}` is an elementwise activation: use registry::lookup",
+                        name.as_str()
+                    );
+                }
                 write!(f, "unknown activation `{}`; valid names: ", name.as_str())?;
                 for (i, n) in names().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(n)?;
+                }
+                f.write_str("; row-wise (registry::lookup_rowwise): ")?;
+                for (i, n) in crate::rowwise::NAMES.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
@@ -337,6 +362,32 @@ pub fn lookup(name: &str) -> Result<&'static dyn DynActivation, RegistryError> {
     ALL.iter()
         .copied()
         .find(|a| same_name(a.info().name, n) || a.info().aliases.iter().any(|al| same_name(al, n)))
+        .ok_or_else(|| RegistryError::UnknownName {
+            name: ShortName::new(n),
+        })
+}
+
+/// The row-wise function (softmax family) called `name`, any case, `-` and `_` alike, with
+/// default options (fully masked rows give NaN; see
+/// [`RowFunction::masked_rows`](crate::rowwise::RowFunction::masked_rows)).
+///
+/// ```
+/// use activation_kernels::registry;
+/// use activation_kernels::rowwise::RowActivation;
+///
+/// let f = registry::lookup_rowwise("Log-Softmax").unwrap();
+/// let mut y = [0.0f32; 2];
+/// f.forward(&[0.0, 0.0], &mut y, 2);
+/// assert_eq!(y, [-core::f32::consts::LN_2; 2]);
+/// let e = registry::lookup("softmax").unwrap_err().to_string();
+/// assert!(e.contains("lookup_rowwise"), "{e}");
+/// ```
+pub fn lookup_rowwise(name: &str) -> Result<crate::rowwise::RowFunction, RegistryError> {
+    let n = name.trim();
+    crate::rowwise::NAMES
+        .iter()
+        .find(|r| same_name(r, n))
+        .and_then(|r| crate::rowwise::RowFunction::from_canonical(r))
         .ok_or_else(|| RegistryError::UnknownName {
             name: ShortName::new(n),
         })

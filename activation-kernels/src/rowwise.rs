@@ -559,3 +559,69 @@ fn reference(masked: MaskedRows, kind: Kind, row: &[f32]) -> std::vec::Vec<f64> 
         }
     }
 }
+
+/// Any of the row-wise functions, chosen at run time (see [`crate::registry::lookup_rowwise`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RowFunction {
+    /// [`Softmax`].
+    Softmax(Softmax),
+    /// [`LogSoftmax`].
+    LogSoftmax(LogSoftmax),
+    /// [`Softmin`].
+    Softmin(Softmin),
+}
+
+/// Canonical names of the row-wise functions, then aliases.
+pub const NAMES: [&str; 4] = ["softmax", "log_softmax", "softmin", "logsoftmax"];
+
+impl RowFunction {
+    /// The function called `name` (canonical or alias, exact match), default options.
+    pub(crate) fn from_canonical(name: &str) -> Option<Self> {
+        match name {
+            "softmax" => Some(RowFunction::Softmax(Softmax::new())),
+            "log_softmax" | "logsoftmax" => Some(RowFunction::LogSoftmax(LogSoftmax::new())),
+            "softmin" => Some(RowFunction::Softmin(Softmin::new())),
+            _ => None,
+        }
+    }
+
+    /// The same function with another policy for fully masked rows.
+    pub fn masked_rows(self, masked: MaskedRows) -> Self {
+        match self {
+            RowFunction::Softmax(f) => RowFunction::Softmax(f.masked_rows(masked)),
+            RowFunction::LogSoftmax(f) => RowFunction::LogSoftmax(f.masked_rows(masked)),
+            RowFunction::Softmin(f) => RowFunction::Softmin(f.masked_rows(masked)),
+        }
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident, $f:ident => $e:expr) => {
+        match $self {
+            RowFunction::Softmax($f) => $e,
+            RowFunction::LogSoftmax($f) => $e,
+            RowFunction::Softmin($f) => $e,
+        }
+    };
+}
+
+impl RowActivation for RowFunction {
+    fn name(&self) -> &'static str {
+        delegate!(self, f => f.name())
+    }
+    #[track_caller]
+    fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) {
+        delegate!(self, f => f.forward_on(isa, x, y, row_len))
+    }
+    #[track_caller]
+    fn forward_in_place_on(&self, isa: Isa, x: &mut [f32], row_len: usize) {
+        delegate!(self, f => f.forward_in_place_on(isa, x, row_len))
+    }
+    #[track_caller]
+    fn backward_on(&self, isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32], row_len: usize) {
+        delegate!(self, f => f.backward_on(isa, y, dy, dx, row_len))
+    }
+    fn reference(&self, row: &[f32]) -> RowReference {
+        delegate!(self, f => f.reference(row))
+    }
+}
