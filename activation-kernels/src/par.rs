@@ -98,3 +98,98 @@ pub fn apply(f: MathFn, x: &[f32], y: &mut [f32]) {
         .zip(y.par_chunks_mut(CHUNK))
         .for_each(|(x, y)| f.apply(x, y));
 }
+
+/// Whole rows per task: about [`CHUNK`] elements, at least one row.
+fn row_step(row_len: usize) -> usize {
+    (CHUNK / row_len.max(1)).max(1) * row_len.max(1)
+}
+
+/// Parallel [`RowActivation::forward`](crate::rowwise::RowActivation::forward): whole rows
+/// per task, so the results are bit-identical to the single-thread call. Panics like it.
+#[track_caller]
+pub fn rows_forward<R: crate::rowwise::RowActivation + Sync>(
+    f: &R,
+    x: &[f32],
+    y: &mut [f32],
+    row_len: usize,
+) {
+    check_len("input and output", x.len(), y.len());
+    crate::rowwise::check_rows(x.len(), row_len);
+    if serial(x.len()) || row_len == 0 {
+        return f.forward(x, y, row_len);
+    }
+    let step = row_step(row_len);
+    x.par_chunks(step)
+        .zip(y.par_chunks_mut(step))
+        .for_each(|(x, y)| f.forward(x, y, row_len));
+}
+
+/// Parallel [`RowActivation::backward`](crate::rowwise::RowActivation::backward) (whole rows
+/// per task; bit-identical to the single-thread call).
+#[track_caller]
+pub fn rows_backward<R: crate::rowwise::RowActivation + Sync>(
+    f: &R,
+    y: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+    row_len: usize,
+) {
+    check_len("y and dx", y.len(), dx.len());
+    check_len("dy and dx", dy.len(), dx.len());
+    crate::rowwise::check_rows(y.len(), row_len);
+    if serial(y.len()) || row_len == 0 {
+        return f.backward(y, dy, dx, row_len);
+    }
+    let step = row_step(row_len);
+    y.par_chunks(step)
+        .zip(dy.par_chunks(step))
+        .zip(dx.par_chunks_mut(step))
+        .for_each(|((y, dy), dx)| f.backward(y, dy, dx, row_len));
+}
+
+/// Parallel [`Rrelu::forward_train`](crate::rrelu::Rrelu::forward_train): each chunk passes
+/// its global offset, so the slopes (and results) are those of the single-thread call.
+#[track_caller]
+pub fn rrelu_forward_train(
+    r: &crate::rrelu::Rrelu,
+    x: &[f32],
+    y: &mut [f32],
+    seed: u64,
+    offset: u64,
+) {
+    check_len("input and output", x.len(), y.len());
+    if serial(x.len()) {
+        return r.forward_train(x, y, seed, offset);
+    }
+    x.par_chunks(CHUNK)
+        .zip(y.par_chunks_mut(CHUNK))
+        .enumerate()
+        .for_each(|(i, (x, y))| {
+            r.forward_train(x, y, seed, offset.wrapping_add((i * CHUNK) as u64))
+        });
+}
+
+/// Parallel [`Rrelu::backward_train`](crate::rrelu::Rrelu::backward_train) (same slopes as
+/// the single-thread call).
+#[track_caller]
+pub fn rrelu_backward_train(
+    r: &crate::rrelu::Rrelu,
+    x: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+    seed: u64,
+    offset: u64,
+) {
+    check_len("x and dx", x.len(), dx.len());
+    check_len("dy and dx", dy.len(), dx.len());
+    if serial(x.len()) {
+        return r.backward_train(x, dy, dx, seed, offset);
+    }
+    x.par_chunks(CHUNK)
+        .zip(dy.par_chunks(CHUNK))
+        .zip(dx.par_chunks_mut(CHUNK))
+        .enumerate()
+        .for_each(|(i, ((x, dy), dx))| {
+            r.backward_train(x, dy, dx, seed, offset.wrapping_add((i * CHUNK) as u64))
+        });
+}

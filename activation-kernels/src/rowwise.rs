@@ -208,7 +208,7 @@ row_activation!(
 );
 
 #[track_caller]
-fn check_rows(len: usize, row_len: usize) {
+pub(crate) fn check_rows(len: usize, row_len: usize) {
     if row_len == 0 {
         if len != 0 {
             row_error(len, row_len)

@@ -48,3 +48,38 @@ fn parallel_results_are_bit_identical_for_any_length() {
         );
     }
 }
+
+#[test]
+fn parallel_rows_and_rrelu_are_bit_identical() {
+    use activation_kernels::rowwise::{LogSoftmax, RowActivation, Softmax};
+    use activation_kernels::rrelu::Rrelu;
+    let same = |a: &[f32], b: &[f32]| {
+        a.iter()
+            .zip(b)
+            .all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
+    };
+    for (n, row) in [
+        (par::CHUNK * 3, 1000usize),
+        (par::CHUNK * 4 + 6, 3),
+        (1 << 20, par::CHUNK + 1 - 1),
+    ] {
+        let n = n / row * row;
+        let x: Vec<f32> = (0..n).map(|i| ((i as f32) * 0.377).sin() * 20.0).collect();
+        let dy: Vec<f32> = (0..n).map(|i| (i % 5) as f32 - 2.0).collect();
+        let (mut y1, mut y2) = (vec![0.0f32; n], vec![0.0f32; n]);
+        Softmax::new().forward(&x, &mut y1, row);
+        par::rows_forward(&Softmax::new(), &x, &mut y2, row);
+        assert!(same(&y1, &y2), "softmax rows n={n} row={row}");
+        let (mut d1, mut d2) = (vec![0.0f32; n], vec![0.0f32; n]);
+        LogSoftmax::new().backward(&y1, &dy, &mut d1, row);
+        par::rows_backward(&LogSoftmax::new(), &y1, &dy, &mut d2, row);
+        assert!(same(&d1, &d2), "log_softmax backward rows n={n} row={row}");
+        let r = Rrelu::default();
+        r.forward_train(&x, &mut y1, 77, 5);
+        par::rrelu_forward_train(&r, &x, &mut y2, 77, 5);
+        assert!(same(&y1, &y2), "rrelu forward n={n}");
+        r.backward_train(&x, &dy, &mut d1, 77, 5);
+        par::rrelu_backward_train(&r, &x, &dy, &mut d2, 77, 5);
+        assert!(same(&d1, &d2), "rrelu backward n={n}");
+    }
+}
