@@ -98,6 +98,8 @@ pub mod math;
 pub mod maxout;
 #[cfg(feature = "rayon")]
 pub mod par;
+#[cfg(feature = "plots")]
+pub mod plot;
 pub mod prelu;
 mod reduce;
 pub mod registry;

@@ -2,7 +2,12 @@
 //!
 //! ```text
 //! cargo run --release -p activation-kernels --bin report [-- --quick | --print-isa]
+//! cargo run --release -p activation-kernels --features plots --bin report -- --plots DIR [--plot-samples N]
 //! ```
+//! `--plots DIR` renders SVG plots of every built-in activation instead of the report (needs the
+//! `plots` feature; see `activation_kernels::plot::render_all`): `activations.svg` (all of them
+//! with their derivatives on [-6, 6]), `NAME.svg`, and `ulp-NAME.svg` (the measured ULP error of
+//! forward and derivative per ISA, on [-20, 20] and over all f32, N inputs each, default 2^18).
 //! Throughput is the median of several timed batches (elements per nanosecond, single thread,
 //! out of place, 4096 and 16M elements), next to a plain scalar `f32` loop (`f32::exp`-style
 //! formula, std's libm) and a `copy_from_slice` of the same size measured in the same run.
@@ -98,7 +103,25 @@ fn main() {
         println!("{}", Isa::best());
         return;
     }
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--plots") {
+        let Some(dir) = args.get(i + 1) else {
+            eprintln!("--plots needs a directory: report --plots DIR [--plot-samples N]");
+            std::process::exit(2);
+        };
+        let samples = match args.iter().position(|a| a == "--plot-samples") {
+            Some(j) => match args.get(j + 1).and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n >= 2 => n,
+                _ => {
+                    eprintln!("--plot-samples needs a number of inputs >= 2");
+                    std::process::exit(2);
+                }
+            },
+            None => 1 << 18,
+        };
+        std::process::exit(plots(std::path::Path::new(dir), samples));
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     let reps = if quick { 3 } else { 7 };
     let sizes: &[usize] = if quick { &[4096] } else { &[4096, 1 << 24] };
     let isas: Vec<Isa> = Isa::available().collect();
@@ -160,4 +183,61 @@ fn main() {
         }
         println!();
     }
+}
+
+/// `--plots DIR`: renders every built-in activation; the exit status.
+#[cfg(feature = "plots")]
+fn plots(dir: &std::path::Path, samples: usize) -> i32 {
+    use activation_kernels::plot::{Direction, render_all};
+    use activation_kernels::registry;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let t = Instant::now();
+    match render_all(dir, registry::ALL, samples, threads) {
+        Ok(out) => {
+            println!(
+                "measured max ULP per activation ({samples} inputs per panel, every ISA: {}):",
+                Isa::available()
+                    .map(|i| i.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            println!("| activation | kernel | domain | max ULP |");
+            println!("|---|---|---|---|");
+            for (name, d, dom, max) in &out.max_ulp {
+                let k = match d {
+                    Direction::Forward => "f",
+                    Direction::Derivative => "f'",
+                };
+                println!("| {name} | {k} | {dom} | {max:.3} |");
+            }
+            let bytes: u64 = out
+                .files
+                .iter()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum();
+            println!(
+                "wrote {} SVG files ({:.0} KiB) to {} in {:.1} s",
+                out.files.len(),
+                bytes as f64 / 1024.0,
+                dir.display(),
+                t.elapsed().as_secs_f64()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("report --plots: {e}");
+            1
+        }
+    }
+}
+
+/// `--plots DIR` without the feature: says how to get it.
+#[cfg(not(feature = "plots"))]
+fn plots(_dir: &std::path::Path, _samples: usize) -> i32 {
+    eprintln!(
+        "report --plots needs the `plots` feature of activation-kernels; run:\n  \
+         cargo run --release -p activation-kernels --features plots --bin report -- --plots DIR"
+    );
+    2
 }
