@@ -1,12 +1,20 @@
-//! Summary of criterion results as a markdown table.
+//! Summary of criterion results as markdown tables.
 //!
 //! Reads every `target/criterion/**/new/{benchmark,estimates}.json` (the latest run of each
 //! benchmark), converts the **median** time and the benchmark's `Throughput::Elements` into
-//! elements per nanosecond, and prints, per function and size, our best ISA next to the plain
-//! scalar loop and the copy baselines. Benchmarks are keyed by their ids (see the crate docs):
-//! group `{func}/{n}`, variant = an ISA name (`avx2`), an ISA name + `-inplace`, `plain-loop`,
-//! or anything else (a peer crate, listed under "others"); group `copy/{n}` holds `copy`,
-//! `copy-4k-alias`, `loop-copy` and `nt-copy`.
+//! elements per nanosecond, and prints one section per kind of benchmark present:
+//!
+//! * **activations** (bench `activations`, groups `act/{activation}/{entry}/{n}`): per
+//!   activation, entry point and size, our best ISA, the best peer crate (`tract`, `rten`,
+//!   `candle`: any variant that is neither an ISA nor a plain loop) and the ratio, and the best
+//!   textbook loop (`plain-loop`, `plain-loop-avx2`) and the ratio. Peers are compared within
+//!   the entry point, so in-place peers (tract) appear on `fwd-inplace` rows against our
+//!   in-place call;
+//! * **multi-core scaling** (bench `parallel`, group `parallel/{n}`, variants `{act}-1t` and
+//!   `{act}-par`) and the **per-call overhead** (group `overhead/16`, ns per call);
+//! * **math core** (bench `math`, group `{func}/{n}`, variant = an ISA name (`avx2`), an ISA
+//!   name + `-inplace`, `plain-loop`, or anything else, listed under "others"), and the copy
+//!   baselines (group `copy/{n}`: `copy`, `copy-4k-alias`, `loop-copy` and `nt-copy`).
 
 use activation_kernels::Isa;
 use activation_kernels::math::MathFn;
@@ -21,6 +29,14 @@ pub const COPY_GROUP: &str = "copy";
 pub const PLAIN_LOOP: &str = "plain-loop";
 /// Suffix of in-place variants (`avx2-inplace`).
 pub const INPLACE_SUFFIX: &str = "-inplace";
+/// Prefix of the activations bench's groups (`act/{activation}/{entry}/{n}`).
+pub const ACT_PREFIX: &str = "act/";
+/// Entry points of the activations bench, in display order.
+pub const ACT_ENTRIES: [&str; 4] = ["fwd", "fwd-inplace", "bwd", "fwd-deriv"];
+/// Group prefix of the parallel bench (`parallel/{n}`).
+pub const PARALLEL_PREFIX: &str = "parallel/";
+/// Group prefix of the per-call overhead benchmarks (`overhead/{n}`).
+pub const OVERHEAD_PREFIX: &str = "overhead/";
 
 /// One benchmark's latest result.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +95,27 @@ pub fn default_criterion_dir() -> PathBuf {
         return target.join("criterion");
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
+}
+
+/// The criterion directory of a running bench binary: `$CRITERION_HOME`, else
+/// `$CARGO_TARGET_DIR/criterion`, else `criterion` next to the `release`/`debug` directory
+/// the binary lives in (`target/release/deps/activations-*` -> `target/criterion`, where
+/// criterion writes when run by `cargo bench`), else [`default_criterion_dir`].
+pub fn criterion_dir_of_bench() -> PathBuf {
+    if let Some(h) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(h);
+    }
+    if let Some(t) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(t).join("criterion");
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors().skip(1).take(4) {
+            if dir.join("criterion").is_dir() {
+                return dir.join("criterion");
+            }
+        }
+    }
+    default_criterion_dir()
 }
 
 /// Every benchmark result under `dir` (criterion's output directory), in no particular order.
@@ -149,8 +186,207 @@ fn best_isa(variants: &BTreeMap<&str, f64>, suffix: &str) -> Option<(f64, String
 /// Rows keyed by (function sort key, n); each maps variant -> elements/ns.
 type Table<'a> = BTreeMap<((usize, String), u64), BTreeMap<&'a str, f64>>;
 
-/// Renders the markdown summary of `records`.
+/// Renders the markdown summary of `records`: one section per kind of benchmark present.
 pub fn render(records: &[Record]) -> String {
+    let is = |r: &&Record, p: &str| r.group.starts_with(p);
+    let act: Vec<&Record> = records.iter().filter(|r| is(r, ACT_PREFIX)).collect();
+    let par: Vec<&Record> = records
+        .iter()
+        .filter(|r| is(r, PARALLEL_PREFIX) || is(r, OVERHEAD_PREFIX))
+        .collect();
+    let math: Vec<&Record> = records
+        .iter()
+        .filter(|r| !is(r, ACT_PREFIX) && !is(r, PARALLEL_PREFIX) && !is(r, OVERHEAD_PREFIX))
+        .collect();
+    let mut sections = Vec::new();
+    if !act.is_empty() {
+        sections.push(render_activations(&act));
+    }
+    if !par.is_empty() {
+        sections.push(render_parallel(&par));
+    }
+    if !math.is_empty() {
+        sections.push(render_math(&math));
+    }
+    sections.join("\n")
+}
+
+/// Row-wise activations (bench ids `{name}-r{row_len}`), in display order after the
+/// elementwise ones.
+const ROW_ACTIVATIONS: [&str; 3] = ["softmax", "log_softmax", "softmin"];
+
+/// Sort key of an activation id: `registry::ALL` order, then the softmax family by row length,
+/// then the rest by name.
+fn act_rank(id: &str) -> (usize, u64, String) {
+    let all = activation_kernels::registry::ALL;
+    if let Some(i) = all.iter().position(|a| a.info().name == id) {
+        return (i, 0, id.to_owned());
+    }
+    if let Some((base, row)) = id.rsplit_once("-r")
+        && let (Some(i), Ok(row)) = (
+            ROW_ACTIVATIONS.iter().position(|r| *r == base),
+            row.parse::<u64>(),
+        )
+    {
+        return (all.len() + i, row, id.to_owned());
+    }
+    (usize::MAX, 0, id.to_owned())
+}
+
+fn entry_rank(entry: &str) -> (usize, String) {
+    let i = ACT_ENTRIES.iter().position(|e| *e == entry);
+    (i.unwrap_or(usize::MAX), entry.to_owned())
+}
+
+/// Splits `act/{activation}/{entry}/{n}`.
+fn split_act_group(group: &str) -> Option<(&str, &str, u64)> {
+    let rest = group.strip_prefix(ACT_PREFIX)?;
+    let (rest, n) = rest.rsplit_once('/')?;
+    let (act, entry) = rest.split_once('/')?;
+    Some((act, entry, n.parse().ok()?))
+}
+
+/// Whether a variant is a textbook loop (`plain-loop`, `plain-loop-avx2`, ...).
+fn is_plain(variant: &str) -> bool {
+    variant.starts_with(PLAIN_LOOP)
+}
+
+fn is_isa(variant: &str) -> bool {
+    variant.parse::<Isa>().is_ok()
+}
+
+/// The fastest of `variants` accepted by `keep`, as (elements/ns, variant).
+fn best_of<'a>(
+    variants: &BTreeMap<&'a str, f64>,
+    keep: impl Fn(&str) -> bool,
+) -> Option<(f64, &'a str)> {
+    variants
+        .iter()
+        .filter(|(v, _)| keep(v))
+        .map(|(v, r)| (*r, *v))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+}
+
+/// Rows of the activations table keyed by (activation, n, entry); each maps variant -> elem/ns.
+type ActTable<'a> = BTreeMap<((usize, u64, String), u64, (usize, String)), BTreeMap<&'a str, f64>>;
+
+/// The activations section.
+fn render_activations(records: &[&Record]) -> String {
+    let mut table: ActTable<'_> = BTreeMap::new();
+    for r in records {
+        if let (Some((a, e, n)), Some(v)) = (split_act_group(&r.group), r.elem_per_ns()) {
+            table
+                .entry((act_rank(a), n, entry_rank(e)))
+                .or_default()
+                .insert(&r.variant, v);
+        }
+    }
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Activations: elements per nanosecond (median), single thread. `ours`: our fastest ISA; \
+         `best peer`: the fastest peer crate on the same entry point (tract works in place only, \
+         so it appears on `fwd-inplace` rows; candle's ops allocate their result); `plain loop`: \
+         the faster textbook scalar loop (`(avx2)`: the build with AVX2+FMA enabled)."
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "| activation | entry | n | ours (ISA) | best peer | ours / peer | plain loop | ours / plain |"
+    );
+    let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|");
+    for (((_, _, a), n, (_, e)), m) in &table {
+        let ours = best_of(m, is_isa);
+        let peer = best_of(m, |v| !is_isa(v) && !is_plain(v));
+        let plain = best_of(m, is_plain);
+        let o = ours.map(|o| o.0);
+        let fmt_ours = match ours {
+            Some((r, isa)) => format!("{} ({isa})", rate(Some(r))),
+            None => "–".into(),
+        };
+        let fmt_peer = match peer {
+            Some((r, p)) => format!("{p} {}", rate(Some(r))),
+            None => "–".into(),
+        };
+        let fmt_plain = match plain {
+            Some((r, v)) => match v.strip_prefix(PLAIN_LOOP).and_then(|t| t.strip_prefix('-')) {
+                Some(build) => format!("{} ({build})", rate(Some(r))),
+                None => rate(Some(r)),
+            },
+            None => "–".into(),
+        };
+        let _ = writeln!(
+            s,
+            "| {a} | {e} | {n} | {fmt_ours} | {fmt_peer} | {} | {fmt_plain} | {} |",
+            ratio(o, peer.map(|p| p.0), "x"),
+            ratio(o, plain.map(|p| p.0), "x"),
+        );
+    }
+    s
+}
+
+/// (n, activation) -> (1 thread, rayon pool) elements/ns.
+type Scaling<'a> = BTreeMap<(u64, &'a str), (Option<f64>, Option<f64>)>;
+
+/// The multi-core scaling and per-call overhead section.
+fn render_parallel(records: &[&Record]) -> String {
+    // (n, activation) -> (1t, par)
+    let mut scaling: Scaling<'_> = BTreeMap::new();
+    let mut overhead: BTreeMap<(u64, &str), f64> = BTreeMap::new();
+    for r in records {
+        if let Some(n) = r.group.strip_prefix(PARALLEL_PREFIX) {
+            let (Ok(n), Some(v)) = (n.parse::<u64>(), r.elem_per_ns()) else {
+                continue;
+            };
+            if let Some(a) = r.variant.strip_suffix("-1t") {
+                scaling.entry((n, a)).or_default().0 = Some(v);
+            } else if let Some(a) = r.variant.strip_suffix("-par") {
+                scaling.entry((n, a)).or_default().1 = Some(v);
+            }
+        } else if let Some(n) = r.group.strip_prefix(OVERHEAD_PREFIX)
+            && let Ok(n) = n.parse::<u64>()
+        {
+            overhead.insert((n, &r.variant), r.median_ns);
+        }
+    }
+    let mut s = String::new();
+    if !scaling.is_empty() {
+        let threads = std::thread::available_parallelism().map_or(0, |t| t.get());
+        let _ = writeln!(
+            s,
+            "Multi-core scaling (`activation_kernels::par`, rayon default pool: one thread per \
+             core, {threads} here), forward out of place, elements per nanosecond (median):"
+        );
+        let _ = writeln!(s);
+        let _ = writeln!(s, "| activation | n | 1 thread | rayon pool | speed-up |");
+        let _ = writeln!(s, "|---|--:|--:|--:|--:|");
+        for ((n, a), (one, par)) in &scaling {
+            let _ = writeln!(
+                s,
+                "| {a} | {n} | {} | {} | {} |",
+                rate(*one),
+                rate(*par),
+                ratio(*par, *one, "x")
+            );
+        }
+    }
+    if !overhead.is_empty() {
+        if !s.is_empty() {
+            let _ = writeln!(s);
+        }
+        let _ = writeln!(s, "Per-call cost (`forward`, best ISA), median:");
+        let _ = writeln!(s);
+        let _ = writeln!(s, "| activation | n | ns per call |");
+        let _ = writeln!(s, "|---|--:|--:|");
+        for ((n, a), ns) in &overhead {
+            let _ = writeln!(s, "| {a} | {n} | {ns:.1} |");
+        }
+    }
+    s
+}
+
+/// The math-core and copy-baseline section.
+fn render_math(records: &[&Record]) -> String {
     // (func, n) -> variant -> elem/ns
     let mut table: Table<'_> = BTreeMap::new();
     for r in records {
@@ -294,5 +530,74 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("| 4096 | 0.500 | – | 8.00 | – |"), "{s}");
+        assert!(!s.contains("Activations"), "{s}");
+    }
+
+    #[test]
+    fn renders_activation_rows_with_best_peer_and_plain_loop() {
+        let rs = [
+            rec("act/sigmoid/fwd-inplace/4096", "scalar", 4096, 4096.0),
+            rec("act/sigmoid/fwd-inplace/4096", "avx2", 4096, 512.0),
+            rec("act/sigmoid/fwd-inplace/4096", "tract", 4096, 1024.0),
+            rec("act/sigmoid/fwd-inplace/4096", "rten", 4096, 2048.0),
+            rec("act/sigmoid/fwd-inplace/4096", "plain-loop", 4096, 8192.0),
+            rec(
+                "act/sigmoid/fwd-inplace/4096",
+                "plain-loop-avx2",
+                4096,
+                4096.0,
+            ),
+            rec("act/sigmoid/fwd/4096", "avx2", 4096, 1024.0),
+            rec("act/sigmoid/fwd/4096", "plain-loop", 4096, 8192.0),
+            rec("act/relu/bwd/262144", "avx2", 262144, 65536.0),
+            rec("act/my_own/fwd/4096", "avx2", 4096, 4096.0),
+            rec("act/softmax-r4096/fwd/4096", "avx2", 4096, 4096.0),
+            rec("act/softmax-r128/fwd/4096", "avx2", 4096, 4096.0),
+            rec("act/log_softmax-r128/fwd/4096", "avx2", 4096, 4096.0),
+            rec("exp/4096", "avx2", 4096, 1024.0),
+        ];
+        let s = render(&rs);
+        assert!(
+            s.contains("| sigmoid | fwd-inplace | 4096 | 8.00 (avx2) | tract 4.00 | 2.00x | 1.00 (avx2) | 8.00x |"),
+            "{s}"
+        );
+        assert!(
+            s.contains("| sigmoid | fwd | 4096 | 4.00 (avx2) | – | – | 0.500 | 8.00x |"),
+            "{s}"
+        );
+        assert!(
+            s.contains("| relu | bwd | 262144 | 4.00 (avx2) | – | – | – | – |"),
+            "{s}"
+        );
+        // Registry order (relu before sigmoid), entries in order, unknown names last.
+        let pos = |p: &str| s.find(p).unwrap_or_else(|| panic!("{p} in {s}"));
+        assert!(pos("| relu |") < pos("| sigmoid | fwd |"));
+        assert!(pos("| sigmoid | fwd |") < pos("| sigmoid | fwd-inplace |"));
+        assert!(pos("| sigmoid |") < pos("| softmax-r128 |"));
+        assert!(pos("| softmax-r128 |") < pos("| softmax-r4096 |"));
+        assert!(pos("| softmax-r4096 |") < pos("| log_softmax-r128 |"));
+        assert!(pos("| log_softmax-r128 |") < pos("| my_own |"));
+        // The math table is a separate section and holds no activation rows.
+        assert!(
+            pos("| exp | 4096 | 4.00 (avx2) |") > pos("| my_own |"),
+            "{s}"
+        );
+        assert!(!s.contains("| act/"), "{s}");
+    }
+
+    #[test]
+    fn renders_scaling_and_overhead() {
+        let rs = [
+            rec("parallel/16777216", "swish-1t", 16777216, 16777216.0),
+            rec("parallel/16777216", "swish-par", 16777216, 8388608.0),
+            rec("overhead/16", "relu", 16, 6.25),
+        ];
+        let s = render(&rs);
+        assert!(
+            s.contains("| swish | 16777216 | 1.00 | 2.00 | 2.00x |"),
+            "{s}"
+        );
+        assert!(s.contains("| relu | 16 | 6.2 |"), "{s}");
+        assert!(!s.contains("| function |"), "{s}");
     }
 }
