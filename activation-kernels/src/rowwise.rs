@@ -345,27 +345,26 @@ fn forward_row<S: Simd>(
     let mv = V::splat(s, m);
     // Pass 1: e = exp(x - m) (stored, except for log-softmax), S = Σ e.
     let mut slots = Slots::<S>::new(s);
+    // Padding that contributes e = 0 (after the negation, for softmin).
+    let pad = if neg {
+        f32::INFINITY
+    } else {
+        f32::NEG_INFINITY
+    };
     let mut i = 0;
     while i < n {
         let k = (n - i).min(SLOTS);
-        // Padding that contributes e = 0 (after the negation, for softmin).
-        let mut xb = [if neg {
-            f32::INFINITY
-        } else {
-            f32::NEG_INFINITY
-        }; SLOTS];
-        xb[..k].copy_from_slice(&io.input()[start + i..start + i + k]);
-        let mut eb = [0.0f32; SLOTS];
-        for j in 0..n_vec {
-            let x = V::new(s, vecs::<S>(&xb)[j]);
+        let mut xv = load_block(s, &io.input()[start + i..start + i + k], pad);
+        for (j, v) in xv[..n_vec].iter_mut().enumerate() {
+            let x = V::new(s, *v);
             let x = if neg { -x } else { x };
             let (d, d_lo) = two_diff(x, mv);
             let e = exp_dw_2p64(d, d_lo);
             slots.add(s, j, e, V::splat(s, 0.0));
-            vecs_mut::<S>(&mut eb)[j] = e.v;
+            *v = e.v;
         }
         if !log {
-            io.output()[start + i..start + i + k].copy_from_slice(&eb[..k]);
+            store_block(s, &mut io.output()[start + i..start + i + k], &xv);
         }
         i += k;
     }
@@ -382,15 +381,12 @@ fn forward_row<S: Simd>(
         let mut i = 0;
         while i < n {
             let k = (n - i).min(SLOTS);
-            let mut xb = [0.0f32; SLOTS];
-            xb[..k].copy_from_slice(&io.input()[start + i..start + i + k]);
-            let mut yb = [0.0f32; SLOTS];
-            for j in 0..n_vec {
-                let x = V::new(s, vecs::<S>(&xb)[j]);
-                let (d, d_lo) = two_diff(x, mv);
-                vecs_mut::<S>(&mut yb)[j] = ((d - l) + d_lo).v;
+            let mut xv = load_block(s, &io.input()[start + i..start + i + k], 0.0);
+            for v in xv[..n_vec].iter_mut() {
+                let (d, d_lo) = two_diff(V::new(s, *v), mv);
+                *v = ((d - l) + d_lo).v;
             }
-            io.output()[start + i..start + i + k].copy_from_slice(&yb[..k]);
+            store_block(s, &mut io.output()[start + i..start + i + k], &xv);
             i += k;
         }
     } else {
@@ -408,6 +404,38 @@ fn forward_row<S: Simd>(
         if !tail.is_empty() {
             let e = V::new(s, s.partial_load_f32s(tail));
             s.partial_store_f32s(tail, e.mul_add(rv, e * rlv).v);
+        }
+    }
+}
+
+/// A block of up to `SLOTS` elements as the vectors of `S` (a full block is loaded in place;
+/// a partial one is padded with `pad`).
+#[inline(always)]
+fn load_block<S: Simd>(s: S, src: &[f32], pad: f32) -> [S::f32s; SLOTS] {
+    let mut out = [s.splat_f32s(pad); SLOTS];
+    let n_vec = SLOTS / S::F32_LANES;
+    match src.first_chunk::<SLOTS>() {
+        Some(b) => out[..n_vec].copy_from_slice(vecs::<S>(b)),
+        None => {
+            let mut b = [pad; SLOTS];
+            b[..src.len()].copy_from_slice(src);
+            out[..n_vec].copy_from_slice(vecs::<S>(&b));
+        }
+    }
+    out
+}
+
+/// Stores the first `dst.len()` (≤ `SLOTS`) lanes of a block.
+#[inline(always)]
+fn store_block<S: Simd>(_s: S, dst: &mut [f32], v: &[S::f32s; SLOTS]) {
+    let n_vec = SLOTS / S::F32_LANES;
+    match dst.first_chunk_mut::<SLOTS>() {
+        Some(b) => vecs_mut::<S>(b).copy_from_slice(&v[..n_vec]),
+        None => {
+            let mut b = [0.0f32; SLOTS];
+            vecs_mut::<S>(&mut b).copy_from_slice(&v[..n_vec]);
+            let k = dst.len();
+            dst.copy_from_slice(&b[..k]);
         }
     }
 }
@@ -457,14 +485,11 @@ impl WithSimd for Backward<'_> {
             let mut i = 0;
             while i < row_len {
                 let k = (row_len - i).min(SLOTS);
-                let mut yb = [0.0f32; SLOTS];
-                let mut gb = [0.0f32; SLOTS];
-                yb[..k].copy_from_slice(&y[i..i + k]);
-                gb[..k].copy_from_slice(&dy[i..i + k]);
-                all_zero &= yb[..k].iter().all(|&v| v == 0.0);
+                let yv = load_block(s, &y[i..i + k], 0.0);
+                let gv = load_block(s, &dy[i..i + k], 0.0);
+                all_zero &= y[i..i + k].iter().all(|&v| v == 0.0);
                 for j in 0..n_vec {
-                    let yv = V::new(s, vecs::<S>(&yb)[j]);
-                    let gv = V::new(s, vecs::<S>(&gb)[j]);
+                    let (yv, gv) = (V::new(s, yv[j]), V::new(s, gv[j]));
                     if kind == Kind::LogSoftmax {
                         slots.add(s, j, gv, V::splat(s, 0.0));
                     } else {
