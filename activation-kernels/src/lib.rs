@@ -149,7 +149,6 @@ pub mod accuracy;
 pub mod activation;
 pub mod activations;
 pub mod dispatch;
-pub mod element;
 pub mod kernel;
 pub mod math;
 pub mod maxout;
