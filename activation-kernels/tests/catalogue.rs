@@ -1,8 +1,10 @@
 //! Built-ins with non-default parameters, through the same `testing::check` sweep the generated
 //! tests run on the defaults (every ISA bit-identical, ULP bounds, derivative, special values).
 
+mod common;
 use activation_kernels::activations::{GeneralRelu, LeakyRelu};
 use activation_kernels::{Activation, testing};
+use common::Rng;
 
 #[test]
 fn general_relu_with_parameters() {
@@ -42,28 +44,6 @@ fn leaky_relu_with_zero_slope_has_limits() {
         y.map(f32::to_bits),
         [(-0.0f32).to_bits(), (-0.0f32).to_bits(), 3.0f32.to_bits()]
     );
-}
-
-/// SplitMix64, for test data.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn f(&mut self) -> f32 {
-        match self.next() % 23 {
-            0 => f32::NAN,
-            1 => f32::NEG_INFINITY,
-            2 => f32::INFINITY,
-            3 => -0.0,
-            4 => 0.0,
-            _ => ((self.next() >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 8.0,
-        }
-    }
 }
 
 use activation_kernels::Isa;

@@ -4,29 +4,11 @@
 
 #![allow(clippy::type_complexity)] // closures over the three functions keep the tests table-driven
 
+mod common;
 use activation_kernels::Isa;
 use activation_kernels::rowwise::{LogSoftmax, MaskedRows, RowActivation, Softmax, Softmin};
 use activation_kernels::ulp::{f32_ulp_at, same_result, ulp_error};
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [-1, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-    }
-    /// Roughly normal (sum of uniforms).
-    fn normal(&mut self) -> f64 {
-        (0..4).map(|_| self.unit()).sum::<f64>() * 0.866
-    }
-}
+use common::Rng;
 
 fn kinds() -> [(&'static str, Box<dyn Fn(Isa, &[f32], &mut [f32], usize)>); 3] {
     [
