@@ -159,8 +159,8 @@ pub mod plot;
 pub mod prelu;
 mod reduce;
 pub mod registry;
-pub mod rrelu;
 pub mod rowwise;
+pub mod rrelu;
 #[cfg(feature = "std")]
 pub mod testing;
 pub mod ulp;
