@@ -149,6 +149,7 @@ pub mod accuracy;
 pub mod activation;
 pub mod activations;
 pub mod dispatch;
+pub mod element;
 pub mod kernel;
 pub mod math;
 pub mod maxout;
