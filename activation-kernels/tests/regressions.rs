@@ -17,3 +17,107 @@ fn hard_sigmoid_derivative_decides_the_corner_exactly() {
         assert_eq!(d[0], h.derivative_reference(2.5) as f32);
     }
 }
+
+// Findings of fuzz/invariants that are still open: each test asserts the correct behaviour and
+// is ignored until the fix lands (run them with `cargo test --test regressions -- --ignored`).
+// The fuzz target exempts exactly these inputs (its `KNOWN_OPEN` table); remove the exemption
+// and the `#[ignore]` together.
+
+use activation_kernels::activations::{Elu, Softplus, Softsign, Swish};
+use activation_kernels::ulp::ulp_error;
+
+/// fuzz/invariants: `softplus(beta·x)/beta` with beta = 10 and x = 3e38 is inf: `beta·x`
+/// overflows f32 although the exact result (≈ x) is finite. The derivative is fine.
+#[test]
+#[ignore = "open: softplus overflows in beta·x for beta > 1 and huge x (activations/mod.rs)"]
+fn softplus_with_large_beta_does_not_overflow() {
+    let s = Softplus { beta: 10.0 };
+    let xs = [3e38f32, 3.4e37, 1e37];
+    for isa in Isa::available() {
+        let mut y = [0.0f32; 3];
+        s.forward_on(isa, &xs, &mut y);
+        for (x, y) in xs.iter().zip(y) {
+            let r = s.forward_reference(f64::from(*x));
+            // 2 ULP: the two roundings of beta·x and of the division (documented for beta ≠ 1).
+            assert!(
+                ulp_error(y, r) <= 2.0,
+                "{isa}: softplus({x:e}) = {y:e}, exact {r:e}"
+            );
+        }
+    }
+}
+
+/// fuzz/invariants: `elu'(x) = mul_exp(alpha, x)` is inf for alpha > 2^64 and x ≤ 0, though
+/// `alpha·e^x` is finite: `math::exp::scale` multiplies `alpha·e^r` by 2^64 (n ≥ 0) or by
+/// 2^(n+64) (n < 0) before scaling back down, and that intermediate overflows.
+#[test]
+#[ignore = "open: math::exp::scale overflows for multipliers above 2^64 (elu', mul_exp)"]
+fn elu_derivative_with_huge_alpha_is_finite() {
+    let xs = [0.0f32, -0.0, -7.7812243, -2.0036151, -80.0];
+    for alpha in [3.4e38f32, 2.4522797e32, 3.5494217e31] {
+        let e = Elu { alpha };
+        for isa in Isa::available() {
+            let mut d = [0.0f32; 5];
+            e.derivative_on(isa, &xs, &mut d);
+            for (x, d) in xs.iter().zip(d) {
+                let r = e.derivative_reference(f64::from(*x));
+                assert!(
+                    ulp_error(d, r) <= 2.0,
+                    "{isa}: elu'({x:e}) with alpha = {alpha:e} = {d:e}, exact {r:e}"
+                );
+            }
+        }
+    }
+}
+
+/// fuzz/invariants: swish with beta = 2^-126 (accepted by `check(beta > 0.0)`, outside
+/// `math::swish`'s documented domain |b| ≥ 1e-9) is NaN at x = -1.7e38 (exact -2.03e37): the
+/// same `scale` overflow makes `x·e^t` infinite and the corrected quotient NaN. Fixed either by
+/// a stricter constraint (then `new` rejects the parameter) or by an overflow-free scaling.
+#[test]
+#[ignore = "open: swish with 0 < beta < 1e-9 gives NaN for huge |x| (math::swish / constraint)"]
+fn swish_with_tiny_beta_is_accurate_or_rejected() {
+    let Ok(s) = Swish::new(f32::MIN_POSITIVE) else {
+        return; // the constraint now excludes it
+    };
+    let xs = [-1.7014118e38f32, 1.7014118e38, -1e30];
+    for isa in Isa::available() {
+        let mut y = [0.0f32; 3];
+        s.forward_on(isa, &xs, &mut y);
+        for (x, y) in xs.iter().zip(y) {
+            let r = s.forward_reference(f64::from(*x));
+            assert!(
+                ulp_error(y, r) <= 2.0,
+                "{isa}: swish({x:e}) with beta = 2^-126 = {y:e}, exact {r:e}"
+            );
+        }
+    }
+}
+
+/// fuzz/invariants: softsign and softplus (default parameters) are not monotone between
+/// neighbouring inputs, each value being within its 2-ULP bound: softsign(3.0000002) =
+/// 0.75000006 > softsign(3.0000005) = 0.75, and softplus(8.851329e-6) = 0.69315165 >
+/// softplus(next) = 0.6931516. (A sample of 16M neighbouring pairs: 68453 decreasing pairs for
+/// softsign, 9277 for softplus, none larger than 2 ULP; none for the other monotone built-ins.)
+#[test]
+#[ignore = "open: softsign is not monotone at the ULP level"]
+fn softsign_is_monotone_between_neighbours() {
+    let x = f32::from_bits(0x4040_0001); // 3.0000002
+    for isa in Isa::available() {
+        let mut y = [0.0f32; 2];
+        Softsign.forward_on(isa, &[x, x.next_up()], &mut y);
+        assert!(y[0] <= y[1], "{isa}: softsign {y:?}");
+    }
+}
+
+/// See [`softsign_is_monotone_between_neighbours`].
+#[test]
+#[ignore = "open: softplus is not monotone at the ULP level"]
+fn softplus_is_monotone_between_neighbours() {
+    let x = 8.851329e-6f32;
+    for isa in Isa::available() {
+        let mut y = [0.0f32; 2];
+        Softplus::default().forward_on(isa, &[x, x.next_up()], &mut y);
+        assert!(y[0] <= y[1], "{isa}: softplus {y:?}");
+    }
+}

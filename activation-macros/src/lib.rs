@@ -11,6 +11,8 @@ mod ast;
 mod derive;
 mod expand;
 mod formula;
+#[cfg(test)]
+mod proptests;
 
 /// Declares an activation function: see the `activation-kernels` crate docs for the syntax.
 #[proc_macro_attribute]
