@@ -510,14 +510,13 @@ fn conversions_bf16() {
             let l = vec![bf16::from_bits(lo); n];
             let mut y = vec![bf16::ZERO; n];
             bf16::zip_on(isa, Join, &hi, &l, &mut y);
-            for i in 0..n {
+            for (i, &got) in y.iter().enumerate() {
                 let f = f32::from_bits(((i as u32) << 16) | lo as u32);
                 let want = bf16::from_f32(f);
                 assert!(
-                    same(y[i], want),
-                    "bf16 {isa}: {f:e} ({:#x}) -> {:?}, expected {want:?}",
-                    f.to_bits(),
-                    y[i]
+                    same(got, want),
+                    "bf16 {isa}: {f:e} ({:#x}) -> {got:?}, expected {want:?}",
+                    f.to_bits()
                 );
             }
         }
