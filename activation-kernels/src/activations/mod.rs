@@ -69,10 +69,12 @@ pub struct Elu {
 
 /// `ln(1 + e^(beta·x)) / beta`. Derivative `sigmoid(beta·x)`; from the output,
 /// `-expm1(-beta·y)`. The 2-ULP bound is for `beta = 1` (other values add the rounding of
-/// `beta·x`).
+/// `beta·x`). For `beta·x > 30` the result is `x` (no overflow of `beta·x` for huge `x`).
 #[activation(
     name = "softplus",
-    forward = softplus(beta * x) / beta,
+    // Beyond beta·x = 30 the result is x to far below half an ULP; the select also keeps an
+    // overflowing beta·x (beta > 1, huge x) from turning a finite result into inf.
+    forward = select(beta * x > 30.0, x, softplus(beta * x) / beta),
     derivative = sigmoid(beta * x),
     output_derivative = -expm1(-beta * y),
     check(beta > 0.0),
@@ -211,13 +213,14 @@ pub struct Selu;
 /// left tail formed before the final scaling, so it is accurate everywhere, including
 /// `x·sigmoid(x)` below 1e-38 where the naive product loses every digit. The derivative
 /// `sigmoid(t)·(1 + t·sigmoid(-t))` (`t = beta·x`) has a zero at `t ≈ -1.2785`, where the
-/// absolute error is at most 1e-7.
+/// absolute error is at most 1e-7. `beta` must be at least 1e-9 (the math kernel's domain).
 #[activation(
     name = "swish",
     aliases = ["silu"],
     forward = swish(x, beta),
     derivative = swish_grad(x, beta),
-    check(beta > 0.0),
+    // math::swish's domain: below 1e-9 its far-left tail can overflow for huge |x|.
+    check(beta >= 1e-9),
     ulp = 2.0,
     derivative_ulp = 4.0,
     derivative_abs = 1e-7

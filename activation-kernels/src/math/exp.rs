@@ -98,11 +98,16 @@ pub(crate) fn scale<S: Simd>(p: V<S>, red: &Reduced<S>) -> V<S> {
         p.k(f32::from_bits(0x1F80_0000)),
         p.k(f32::from_bits(0x5F80_0000)),
     );
-    // Grow first, then shrink: for n >= 0 multiply by 2^64 before 2^(n-64), so a tiny `p`
-    // (callers such as swish scale m·p with a subnormal m) is not flushed by an intermediate
-    // underflow. When p·2^n is normal both orders are exact, so exp's bits do not change.
-    let first = neg.select(s1, s2);
-    let second = neg.select(s2, s1);
+    // The first multiply must be exact, so it moves `p` towards 1: for |p| < 1 (callers such as
+    // swish scale m·p with a subnormal m) grow first, for |p| ≥ 1 (mul_exp with a multiplier
+    // above 2^64, e.g. elu' with a huge alpha) shrink first; either way the intermediate is a
+    // normal number in [2^-64, 2^64·max(1, |p|)] ∖ overflow unless p·2^n itself overflows, and
+    // the second multiply rounds once. For exp (p in [0.7, 1.42]) both orders are exact
+    // wherever p·2^n is normal, and both round the same value once below it: same bits.
+    let big = p.abs().ge(p.k(1.0));
+    let s1_first = (neg & !big) | (!neg & big);
+    let first = s1_first.select(s1, s2);
+    let second = s1_first.select(s2, s1);
     (p * first) * second
 }
 
@@ -136,8 +141,22 @@ pub fn mul_exp<S: Simd>(m: V<S>, x: V<S>) -> V<S> {
     let xc = x.clamp_below(-130.0).clamp_above(89.0);
     let red = reduce(xc, x.k(0.0));
     let (p_hi, p_lo) = exp_poly2(&red);
-    scale(m.mul_add(p_hi, m * p_lo), &red)
+    // A multiplier above 2^64 (elu' with a huge alpha) is taken as (m·2^-64)·2^64 so that
+    // m·exp(r) cannot overflow before the scaling; both scalings are exact, so the rounding
+    // is the same as without them.
+    let big = m.abs().gt(m.k(TWO_64));
+    let ms = big.select(m * (1.0 / TWO_64), m);
+    let shift = big.select(m.k(64.0), m.k(0.0));
+    let red = Reduced {
+        z: red.z + shift,
+        n: red.n + shift,
+        ..red
+    };
+    scale(ms.mul_add(p_hi, ms * p_lo), &red)
 }
+
+/// `2^64`.
+const TWO_64: f32 = 18_446_744_073_709_551_616.0;
 
 /// `2^64·e^(hi + lo)` for a double-f32 argument with `hi ≤ 0` and `|lo| ≤ ulp(hi)`: the low
 /// word goes into the reduction's remainder (like `erfc`'s `-x²`), and the result is scaled
