@@ -184,17 +184,6 @@ const EVEN_DERIVATIVE: &[&str] = &["tanh", "softsign", "linear", "sigmoid"];
 /// `activation-kernels/tests/regressions.rs` that fails until it is fixed; remove the entry
 /// with the fix.
 const KNOWN_OPEN: &[(&str, &str, Fails)] = &[
-    // softplus(beta·x)/beta: `beta·x` overflows f32 (beta > 1, huge x) although the result
-    // (≈ x) is finite, so the result is inf.
-    ("softplus", "forward", |p, x| (p[0] * x).is_infinite()),
-    // elu' = mul_exp(alpha, x): for x <= 0, `math::exp::scale` multiplies m·e^r by 2^64 first
-    // (n >= 0) or by 2^(n+64) first (n < 0), which overflows when alpha > 2^64 (n = 0) or
-    // alpha > ~2^(64-n) although alpha·e^x is finite.
-    ("elu", "derivative", |p, x| p[0] > 2f32.powi(64) && x <= 0.0),
-    // swish with 0 < beta < 1e-9 (accepted by `check(beta > 0.0)`, outside `math::swish`'s
-    // documented domain |b| ≥ 1e-9): for huge |x| the same `scale` overflow makes x·e^t
-    // infinite and the quotient NaN (swish(-1.7e38) with beta = 2^-126 is NaN, exact -2.0e37).
-    ("swish", "*", |p, x| p[0] < 1e-9 && x.abs() > 1e11),
     // Not monotone at the ULP level (each value within its 2-ULP bound, but neighbours out of
     // order): softsign(3.0000002) = 0.75000006 > softsign(3.0000005) = 0.75 (x/(1+|x|) moves
     // numerator and denominator together); softplus(8.851329e-6) = 0.69315165 >
