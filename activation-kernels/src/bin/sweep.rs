@@ -1,20 +1,32 @@
 //! Exhaustive (or strided) accuracy sweep of the math core and the activations.
 //!
 //! ```text
-//! cargo run --release -p activation-kernels --bin sweep -- [FUNC...|all|activations|ACT|ACT'] [--isa ISA]...
-//!     [--stride N] [--threads N] [--markdown FILE] [--quiet]
+//! cargo run --release -p activation-kernels --bin sweep -- [FUNC...|all|activations|ACT|ACT'|ACT'(y)]
+//!     [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet]
 //! ```
 //! Walks every f32 bit pattern `0, N, 2N, ...` (stride 1 = all 2^32), runs each function on every
 //! requested ISA (default: all this CPU has), checks that every ISA gives the same bits as
 //! scalar (NaN = NaN), and measures the scalar result against the f64 reference in ULP. Prints
 //! max ULP, the worst input, how many inputs exceed 1 ULP and the bound, and whether the table
 //! bound holds. Exit status 1 if any bound or bit-identity check fails.
+//!
+//! What is swept: `all` = the math core; `activations` = every built-in activation's forward
+//! (`NAME`), derivative (`NAME'`) and, where it exists, `backward_from_output` (`NAME'(y)`);
+//! `ACT` = that activation's rows; `ACT'` / `ACT'(y)` = one row. A `NAME'(y)` row runs
+//! `backward_from_output(y = f(x), dy = 1)` with `y` from the scalar forward of each swept `x`
+//! (the worst input is that `x`), and measures it against the output-derivative formula in f64
+//! at the same `y`, within the derivative's bound (or its absolute tolerance, at least the
+//! smallest subnormal), as `testing::check_from_output` does.
 
-use activation_kernels::Isa;
 use activation_kernels::accuracy::math_bound;
+use activation_kernels::activations::{
+    Elu, Exponential, LeakyRelu, Relu, Relu6, Selu, Sigmoid, Softplus, Softsign, Tanh,
+};
 use activation_kernels::math::MathFn;
 use activation_kernels::registry::{self, DynActivation};
+use activation_kernels::ulp::f32_ulp_at;
 use activation_kernels::ulp::{same_result, ulp_error};
+use activation_kernels::{Isa, OutputDerivative};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -48,12 +60,59 @@ impl Stats {
 
 const BLOCK: u64 = 1 << 14;
 
-/// What a sweep measures: a math function, or an activation's forward or derivative.
+/// An f64 reference function.
+type Reference = fn(f64) -> f64;
+
+/// `f'` as a function of the output `y`, in f64, for the built-ins with `backward_from_output`
+/// (default parameters). The registry's trait objects run the kernel but do not expose this
+/// reference, so it is listed here by name; an activation with an output derivative that is
+/// missing here is still swept for bit-identity and NaN propagation, with a warning.
+const FROM_OUTPUT_REFERENCES: &[(&str, Reference)] = &[
+    ("relu", |y| Relu.derivative_from_output_reference(y)),
+    ("leaky_relu", |y| {
+        LeakyRelu::default().derivative_from_output_reference(y)
+    }),
+    ("relu6", |y| Relu6.derivative_from_output_reference(y)),
+    ("elu", |y| {
+        Elu::default().derivative_from_output_reference(y)
+    }),
+    ("selu", |y| Selu.derivative_from_output_reference(y)),
+    ("sigmoid", |y| Sigmoid.derivative_from_output_reference(y)),
+    ("softplus", |y| {
+        Softplus::default().derivative_from_output_reference(y)
+    }),
+    ("softsign", |y| Softsign.derivative_from_output_reference(y)),
+    ("tanh", |y| Tanh.derivative_from_output_reference(y)),
+    ("exponential", |y| {
+        Exponential.derivative_from_output_reference(y)
+    }),
+];
+
+/// What a sweep measures: a math function, or an activation's forward, derivative, or
+/// derivative from the output (`backward_from_output` with `dy = 1`; the f64 reference of the
+/// output-derivative formula, when known).
 #[derive(Copy, Clone)]
 enum Target {
     Math(MathFn),
     Forward(&'static dyn DynActivation),
     Derivative(&'static dyn DynActivation),
+    FromOutput(&'static dyn DynActivation, Option<Reference>),
+}
+
+impl Target {
+    fn from_output(a: &'static dyn DynActivation) -> Target {
+        let name = a.info().name;
+        let r = FROM_OUTPUT_REFERENCES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, r)| r);
+        if r.is_none() {
+            eprintln!(
+                "sweep: warning: no f64 output-derivative reference for `{name}` (add it to FROM_OUTPUT_REFERENCES); {name}'(y) is checked for bit-identity and NaN only"
+            );
+        }
+        Target::FromOutput(a, r)
+    }
 }
 
 impl Target {
@@ -62,21 +121,29 @@ impl Target {
             Target::Math(f) => f.name().to_string(),
             Target::Forward(a) => a.info().name.to_string(),
             Target::Derivative(a) => format!("{}'", a.info().name),
+            Target::FromOutput(a, _) => format!("{}'(y)", a.info().name),
         }
     }
-    fn apply_on(self, isa: Isa, xs: &[f32], ys: &mut [f32]) {
+    /// Runs the kernel on `isa`: `xs` are the swept inputs, `ys` the scalar forward of `xs`
+    /// (used by `FromOutput`), `dy` ones.
+    fn apply_on(self, isa: Isa, xs: &[f32], ys: &[f32], dy: &[f32], out: &mut [f32]) {
         match self {
-            Target::Math(f) => f.apply_on(isa, xs, ys),
-            Target::Forward(a) => a.forward_on(isa, xs, ys),
-            Target::Derivative(a) => a.derivative_on(isa, xs, ys),
+            Target::Math(f) => f.apply_on(isa, xs, out),
+            Target::Forward(a) => a.forward_on(isa, xs, out),
+            Target::Derivative(a) => a.derivative_on(isa, xs, out),
+            Target::FromOutput(a, _) => a
+                .backward_from_output_on(isa, ys, dy, out)
+                .expect("only activations with an output derivative are swept from y"),
         }
     }
-    fn reference(self, x: f64) -> f64 {
-        match self {
-            Target::Math(f) => f.reference(x),
-            Target::Forward(a) => a.forward_reference(x),
-            Target::Derivative(a) => a.derivative_reference(x),
-        }
+    /// The f64 reference at `u` (`x`, or `y` for `FromOutput`); `None` when unknown.
+    fn reference(self, u: f64) -> Option<f64> {
+        Some(match self {
+            Target::Math(f) => f.reference(u),
+            Target::Forward(a) => a.forward_reference(u),
+            Target::Derivative(a) => a.derivative_reference(u),
+            Target::FromOutput(_, r) => r?(u),
+        })
     }
     /// (ULP bound, absolute tolerance accepted instead near zeros of f').
     fn bounds(self) -> (f64, f64) {
@@ -84,7 +151,15 @@ impl Target {
             Target::Math(f) => (math_bound(f).bound_ulp, 0.0),
             Target::Forward(a) => (a.info().forward_ulp, 0.0),
             Target::Derivative(a) => (a.info().derivative_ulp, a.info().derivative_abs),
+            // As `testing::check_from_output`: at least the smallest subnormal absolutely.
+            Target::FromOutput(a, _) => (
+                a.info().derivative_ulp,
+                a.info().derivative_abs.max(f32_ulp_at(0.0)),
+            ),
         }
+    }
+    fn is_from_output(self) -> bool {
+        matches!(self, Target::FromOutput(..))
     }
 }
 
@@ -93,6 +168,9 @@ fn sweep_range(f: Target, isas: &[Isa], start: u64, end: u64, stride: u64) -> St
     let mut st = Stats::default();
     let mut xs = Vec::with_capacity(BLOCK as usize);
     let mut ys: Vec<Vec<f32>> = isas.iter().map(|_| vec![0.0; BLOCK as usize]).collect();
+    // For `FromOutput`: y = f(x) on the scalar path, and dy = 1.
+    let mut fx = vec![0.0f32; BLOCK as usize];
+    let ones = vec![1.0f32; BLOCK as usize];
     let mut i = start;
     while i < end {
         xs.clear();
@@ -100,8 +178,12 @@ fn sweep_range(f: Target, isas: &[Isa], start: u64, end: u64, stride: u64) -> St
             xs.push(f32::from_bits(i as u32));
             i += stride;
         }
+        let n = xs.len();
+        if let Target::FromOutput(a, _) = f {
+            a.forward_on(Isa::Scalar, &xs, &mut fx[..n]);
+        }
         for (k, &isa) in isas.iter().enumerate() {
-            f.apply_on(isa, &xs, &mut ys[k][..xs.len()]);
+            f.apply_on(isa, &xs, &fx[..n], &ones[..n], &mut ys[k][..n]);
         }
         for (j, &x) in xs.iter().enumerate() {
             let y = ys[0][j];
@@ -111,16 +193,17 @@ fn sweep_range(f: Target, isas: &[Isa], start: u64, end: u64, stride: u64) -> St
                     st.first_mismatch.get_or_insert((x.to_bits(), isa));
                 }
             }
-            let r = if x.is_infinite() {
+            // The reference's argument: x, or y = f(x) for `FromOutput`.
+            let u = if f.is_from_output() { fx[j] } else { x };
+            let r = match f.reference(u as f64) {
                 // Limits at ±inf: the reference there, or far out where it is indeterminate.
-                let v = f.reference(x as f64);
-                if v.is_nan() {
-                    f.reference((x as f64).signum() * 1e300)
-                } else {
-                    v
+                Some(v) if v.is_nan() && u.is_infinite() => {
+                    f.reference((u as f64).signum() * 1e300).unwrap_or(f64::NAN)
                 }
-            } else {
-                f.reference(x as f64)
+                Some(v) => v,
+                // No reference: only NaN propagation is checked.
+                None if u.is_nan() => f64::NAN,
+                None => y as f64,
             };
             let mut e = ulp_error(y, r);
             if e > bound && ((y as f64) - r).abs() <= abs_tol {
@@ -176,7 +259,7 @@ fn main() {
             "--quiet" => quiet = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: sweep [FUNC...|all] [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet]"
+                    "usage: sweep [FUNC...|all|activations|ACT|ACT'|ACT'(y)] [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet]"
                 );
                 println!(
                     "functions: {}",
@@ -193,22 +276,40 @@ fn main() {
                 for a in registry::ALL {
                     funcs.push(Target::Forward(*a));
                     funcs.push(Target::Derivative(*a));
+                    if a.info().from_output {
+                        funcs.push(Target::from_output(*a));
+                    }
                 }
             }
             name => {
-                let base = name.trim_end_matches('\'');
+                let (base, which) = if let Some(b) = name.strip_suffix("'(y)") {
+                    (b, "from_output")
+                } else if let Some(b) = name.strip_suffix('\'') {
+                    (b, "derivative")
+                } else {
+                    (name, "all")
+                };
                 if let Some(f) = MathFn::from_name(name) {
                     funcs.push(Target::Math(f));
                 } else if let Ok(a) = registry::lookup(base) {
-                    if name.ends_with('\'') {
-                        funcs.push(Target::Derivative(a));
-                    } else {
-                        funcs.push(Target::Forward(a));
-                        funcs.push(Target::Derivative(a));
+                    let has_y = a.info().from_output;
+                    match which {
+                        "derivative" => funcs.push(Target::Derivative(a)),
+                        "from_output" if has_y => funcs.push(Target::from_output(a)),
+                        "from_output" => die(&format!(
+                            "`{base}` has no backward_from_output (its derivative needs x)"
+                        )),
+                        _ => {
+                            funcs.push(Target::Forward(a));
+                            funcs.push(Target::Derivative(a));
+                            if has_y {
+                                funcs.push(Target::from_output(a));
+                            }
+                        }
                     }
                 } else {
                     die(&format!(
-                        "unknown function `{name}`; expected `all`, `activations`, a math function ({}) or an activation name (`NAME'` for its derivative only)",
+                        "unknown function `{name}`; expected `all`, `activations`, a math function ({}) or an activation name (`NAME'` for its derivative only, `NAME'(y)` for its backward_from_output)",
                         MathFn::ALL
                             .iter()
                             .map(|f| f.name())
@@ -290,7 +391,11 @@ fn main() {
             st.worst,
             st.over_1,
             bound,
-            if abs_tol > 0.0 {
+            if matches!(f, Target::FromOutput(_, None)) {
+                " (not measured: no reference; bit-identity and NaN only)".to_string()
+            } else if abs_tol == f32_ulp_at(0.0) {
+                " (or abs ≤ 2^-149)".to_string()
+            } else if abs_tol > 0.0 {
                 format!(" (or abs ≤ {abs_tol:e})")
             } else {
                 String::new()
