@@ -443,12 +443,18 @@ fn step<S: Simd>() -> usize {
 
 #[inline(always)]
 fn load<S: Simd>(chunk: &[u16]) -> S::u32s {
-    bytemuck::pod_read_unaligned(bytemuck::cast_slice(chunk))
+    assert!(chunk.len() * 2 == core::mem::size_of::<S::u32s>());
+    // SAFETY: `chunk` holds exactly `size_of::<S::u32s>()` bytes (asserted), the read is
+    // unaligned, and every bit pattern is a valid `S::u32s` (it is `Pod`).
+    unsafe { core::ptr::read_unaligned(chunk.as_ptr() as *const S::u32s) }
 }
 
 #[inline(always)]
 fn store<S: Simd>(chunk: &mut [u16], w: S::u32s) {
-    bytemuck::cast_slice_mut::<u16, u8>(chunk).copy_from_slice(bytemuck::bytes_of(&w))
+    assert!(chunk.len() * 2 == core::mem::size_of::<S::u32s>());
+    // SAFETY: `chunk` holds exactly `size_of::<S::u32s>()` writable bytes (asserted) and the
+    // write is unaligned.
+    unsafe { core::ptr::write_unaligned(chunk.as_mut_ptr() as *mut S::u32s, w) }
 }
 
 /// Copies a short tail into a zeroed vector.
