@@ -3,6 +3,13 @@
 
 Usage: python3 tools/make_accuracy_md.py MATH.md [MATH2.md ...] -- ACTIVATIONS.md [MORE.md ...]
 Later files override earlier rows of the same function (re-sweeps after a fix).
+
+The committed ACCURACY.md is
+    T=tools/sweep-2026-11-23
+    python3 tools/make_accuracy_md.py $T-part1.md $T-part2.md $T-part3-resweep.md -- \
+        $T-activations-full.md $T-activations-resweep.md $T-activations-stride3.md \
+        $T-activations-stride3b.md $T-activations-from-math.md $T-catalogue2.md \
+        $T-activations-exhaustive.md
 """
 import sys, pathlib
 
@@ -30,14 +37,18 @@ absolute error inside the documented neighbourhood of a zero of f' (where ULP er
 meaningless). The bounds are the ones the code declares (`accuracy.rs` for the math core, each
 `#[activation]` definition for the activations) and the tests assert.
 
-Activation rows whose "inputs" column is below 4294967296 were swept with a stride (every k-th
-bit pattern over the whole range; 1431655766 inputs = stride 3) for lack of time in the session
-that produced this record; rerun them with `sweep -- NAME` for the exhaustive figure. Rows re-swept after a fix
-replace the earlier row (`selu'`, `elu'`: `mul_exp`; `mish`: corrected quotient). The `tanh`
-and `softplus` activation forward rows are the math-core sweeps of the same names: with default
-parameters the activations compute exactly those functions.
+Every activation row covers all 2^32 inputs. Twelve of them (`mish`, `mish'`, `hard_swish`,
+`hard_swish'`, `softplus'`, `softsign`, `softsign'`, `tanh'`, `linear`, `linear'`,
+`exponential`, `exponential'`; first recorded with stride 3) were re-swept exhaustively by a sweep
+binary built with `RUSTFLAGS="-C target-cpu=native"` (the scalar path then uses the hardware FMA
+instead of a software one; both are correctly rounded, so the results are the same; the time
+column is from a machine shared with other builds). Rows re-swept after a fix replace the earlier
+row (`selu'`, `elu'`: `mul_exp`; `mish`: corrected quotient). The `tanh` and `softplus` activation
+forward rows are the math-core sweeps of the same names: with default parameters the activations
+compute exactly those functions.
 
-NEON was checked under qemu with a coarser stride (65537): bit-identical to scalar everywhere.
+NEON was checked under qemu with coarser strides (65537 for the math core, 2053 for every
+activation row in CI): bit-identical to scalar everywhere.
 
 ## Math core
 
