@@ -15,7 +15,7 @@ ACTIVATIONS = [
     ("relu", 0), ("leaky_relu", 1), ("relu6", 0), ("hardtanh", 2), ("elu", 1), ("selu", 0),
     ("sigmoid", 0), ("hard_sigmoid", 2), ("swish", 1), ("gelu", 0), ("gelu_tanh", 0),
     ("mish", 0), ("hard_swish", 0), ("softplus", 1), ("softsign", 0), ("tanh", 0),
-    ("linear", 0), ("exponential", 0),
+    ("linear", 0), ("exponential", 0), ("tanhshrink", 0), ("general_relu", 3),
 ]
 # Indices into CHOICES in invariants.rs.
 CHOICE = {0.0: 0, 1e-30: 1, 1e-7: 2, 1e-3: 3, 0.01: 4, 0.1: 5, 0.2: 6, 1 / 6: 7, 0.25: 8,
@@ -68,6 +68,9 @@ extra = {
     "hard_sigmoid": [[choice(1 / 6), 0], [choice(0.2), choice(2.0)]],
     "swish": [[choice(1.5)], [choice(0.1)], [choice(10.0)]],
     "softplus": [[choice(2.0)], [choice(0.5)], [choice(10.0)]],
+    # alpha, max_value, threshold
+    "general_relu": [[choice(0.1), choice(6.0), 0], [choice(0.2), 0, choice(0.5)],
+                     [choice(0.01), choice(1.0), choice(-0.5)]],
 }
 for i, (a, n) in enumerate(ACTIVATIONS):
     for k, ps in enumerate(extra.get(a, [])):

@@ -119,6 +119,11 @@ const BETWEEN_0_AND_X: &[(&str, Applies)] = &[
     ("softsign", |_| true),
     ("tanh", |_| true),
     ("linear", |_| true),
+    ("tanhshrink", |_| true),
+    // alpha·x below 0, min(x, max_value) above it.
+    ("general_relu", |p| {
+        p[2] == 0.0 && (0.0..=1.0).contains(&p[0])
+    }),
 ];
 
 /// `f(x) ≥ max(0, x)`, under a condition on the parameters. softplus: for `beta` a power of two,
@@ -144,6 +149,9 @@ const DERIVATIVE_RANGE: &[(&str, Bounds)] = &[
     ("tanh", |_| (0.0, 1.0)),
     ("linear", |_| (1.0, 1.0)),
     ("exponential", |_| (0.0, INF)),
+    ("tanhshrink", |_| (0.0, 1.0)),
+    // 1, 0 or alpha.
+    ("general_relu", |p| (p[0].min(0.0), p[0].max(1.0))),
 ];
 
 /// Non-decreasing functions, under a condition on the parameters (`leaky_relu` has `alpha ≥ 0`,
@@ -164,6 +172,10 @@ const MONOTONE: &[(&str, Applies)] = &[
     ("tanh", |_| true),
     ("linear", |_| true),
     ("exponential", |_| true),
+    ("tanhshrink", |_| true),
+    // alpha·(x - threshold) ≤ 0 below the threshold, min(x, max_value) ≥ threshold above it:
+    // non-decreasing when alpha ≥ 0 and threshold ≥ 0 (a negative threshold jumps down from 0).
+    ("general_relu", |p| p[0] >= 0.0 && p[2] >= 0.0),
 ];
 
 /// Odd functions, `f(-x) = -f(x)` bit for bit, under a condition on the parameters.
@@ -172,11 +184,12 @@ const ODD: &[(&str, Applies)] = &[
     ("softsign", |_| true),
     ("linear", |_| true),
     ("hardtanh", |p| p[0] == -p[1]),
+    ("tanhshrink", |_| true),
 ];
 
 /// Even derivatives, `f'(-x) = f'(x)` bit for bit. (Not `hardtanh`: its left derivatives at
 /// the two corners differ, 0 at `min_val` and 1 at `max_val`.)
-const EVEN_DERIVATIVE: &[&str] = &["tanh", "softsign", "linear", "sigmoid"];
+const EVEN_DERIVATIVE: &[&str] = &["tanh", "softsign", "linear", "sigmoid", "tanhshrink"];
 
 /// Known open findings, exempted here so that the fuzzer keeps looking for others: (activation,
 /// which checks of an input — `"forward"`, `"derivative"`, `"*"` for all, or `"monotone"`
