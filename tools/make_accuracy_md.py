@@ -9,7 +9,7 @@ The committed ACCURACY.md is
     python3 tools/make_accuracy_md.py $T-part1.md $T-part2.md $T-part3-resweep.md -- \
         $T-activations-full.md $T-activations-resweep.md $T-activations-stride3.md \
         $T-activations-stride3b.md $T-activations-from-math.md $T-catalogue2.md \
-        $T-activations-exhaustive.md
+        $T-activations-exhaustive.md $T-activations-from-output.md
 """
 import sys, pathlib
 
@@ -46,6 +46,12 @@ column is from a machine shared with other builds). Rows re-swept after a fix re
 row (`selu'`, `elu'`: `mul_exp`; `mish`: corrected quotient). The `tanh` and `softplus` activation
 forward rows are the math-core sweeps of the same names: with default parameters the activations
 compute exactly those functions.
+
+Rows `NAME'(y)` are `backward_from_output(y, dy = 1)` for the activations that have it, with
+`y = f(x)` from the scalar forward of every f32 `x` (the worst input column is that `x`), measured
+against the output-derivative formula evaluated in f64 at the same `y` (as
+`testing::check_from_output` does), within the derivative's bound (or an absolute error of at most
+2^-149, the smallest subnormal, as that check accepts).
 
 NEON was checked under qemu with coarser strides (65537 for the math core, 2053 for every
 activation row in CI): bit-identical to scalar everywhere.
