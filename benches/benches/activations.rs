@@ -26,27 +26,39 @@
 //!   `rten` (out of place and in place) and, with the `peers` feature, `tract` (in place only)
 //!   and `candle` (out of place, allocating its result), see `activation_benches::peers`.
 //!
+//! The copy baselines of each size come first, as in the `math` bench: group `copy/{n}` with
+//! `copy` (`copy_from_slice`) and, at 16M, `nt-copy` (streaming stores); the summary compares
+//! every row with `copy`.
+//!
 //! Inputs: `inputs::activation_inputs` (bell-shaped on [-8, 8]); upstream gradients
 //! `inputs::upstream_gradients`. Buffers come from one `slab::Slab` per size, 1 KiB apart
 //! modulo 4 KiB (no 4K aliasing between input and output). The rayon pool is set to one
 //! thread, so every row is single-threaded (candle's softmax would otherwise use every core).
 //!
-//! In place: each sample times `iters` × (restore the buffer from `x` + call) and then
-//! `iters` × (restore alone), and reports the difference. That keeps every call on the same
-//! inputs without reading the clock around every call (~130 ns per `Instant` pair on the VM
-//! these benches were written on, 5-10% of a 4096-element call).
+//! Clock: the benchmark thread's **CPU time** (`activation_benches::clock`, Unix), not wall
+//! time, so time slices lost to other processes on a shared machine do not count;
+//! `ACTIVATION_BENCH_CLOCK=wall` selects criterion's wall clock. Either way values are ns.
+//!
+//! In place: the buffer is restored from `x` (untimed) before every call, so every call sees
+//! the same inputs; each call is timed alone, and the cost of reading the clock, measured at
+//! startup and printed (~600 ns for the CPU clock on the VM these benches were written on,
+//! with ~10 ns of jitter), is subtracted. (Timing `iters` × (restore + call) minus `iters` ×
+//! restore avoids per-call readings but was too noisy on a shared machine: at 262144
+//! elements the difference of two similar totals came out as zero in some samples.)
 //!
 //! Before benching, every baseline is checked against our kernels (`plain::check_against_kernels`,
 //! `peers::check_against_kernels`), so a baseline cannot silently compute something else.
 
-use activation_benches::{inputs, plain, slab::Slab, summary};
+use activation_benches::copy::{BENIGN_DISTANCE, Pair, nt_copy, nt_copy_available};
+use activation_benches::{clock, inputs, plain, slab::Slab, summary};
 use activation_kernels::Isa;
 use activation_kernels::registry::{self, DynActivation};
 use activation_kernels::rowwise::{LogSoftmax, RowActivation, Softmax, Softmin};
-use criterion::measurement::WallTime;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Bencher, BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use std::cell::RefCell;
 use std::hint::black_box;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Sizes in elements.
@@ -113,7 +125,7 @@ impl Lazy {
     }
 }
 
-fn configure(g: &mut BenchmarkGroup<'_, WallTime>, n: usize) {
+fn configure<M: Measurement>(g: &mut BenchmarkGroup<'_, M>, n: usize) {
     g.throughput(Throughput::Elements(n as u64));
     if n >= LARGE {
         g.sampling_mode(SamplingMode::Flat)
@@ -123,22 +135,96 @@ fn configure(g: &mut BenchmarkGroup<'_, WallTime>, n: usize) {
     }
 }
 
-/// Times `run(buf)` in place, with `buf` restored from `x` before every call: per sample, the
-/// time of `iters` × (restore + call) minus that of `iters` × restore.
-fn in_place(b: &mut Bencher<'_>, x: &[f32], buf: &mut [f32], mut run: impl FnMut(&mut [f32])) {
+/// Thread CPU time as a criterion measurement (see `activation_benches::clock`); values are
+/// durations in ns like criterion's `WallTime`, so reports and the summary read the same.
+struct CpuTime;
+
+/// Criterion's wall-clock measurement, for its duration formatter.
+static WALL: WallTime = WallTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = Duration;
+    type Value = Duration;
+    fn start(&self) -> Duration {
+        cpu_now()
+    }
+    fn end(&self, start: Duration) -> Duration {
+        cpu_now().saturating_sub(start)
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, v: &Duration) -> f64 {
+        v.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
+
+fn cpu_now() -> Duration {
+    clock::thread_cpu_time().expect("thread CPU clock")
+}
+
+fn wall_now() -> Duration {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+/// The clock of this run (the one behind the criterion measurement) and the cost of reading it.
+struct Clock {
+    now: fn() -> Duration,
+    /// Median of 10 000 back-to-back readings (lowest of three rounds): what reading the clock
+    /// adds to a timed region.
+    overhead: Duration,
+}
+
+static CLOCK: OnceLock<Clock> = OnceLock::new();
+
+fn set_clock(now: fn() -> Duration) -> &'static Clock {
+    CLOCK.get_or_init(|| {
+        let overhead = (0..3)
+            .map(|_| {
+                let mut v: Vec<Duration> = (0..10_000)
+                    .map(|_| {
+                        let t = now();
+                        now().saturating_sub(t)
+                    })
+                    .collect();
+                v.sort_unstable();
+                v[v.len() / 2]
+            })
+            .min()
+            .unwrap_or_default();
+        Clock { now, overhead }
+    })
+}
+
+/// Times `run(buf)` in place, with `buf` restored from `x` (untimed) before every call: each
+/// call is timed alone and the cost of reading the clock is subtracted (at least 1 ns per call
+/// remains, so a no-op never reads as zero time).
+fn in_place<M: Measurement<Value = Duration>>(
+    b: &mut Bencher<'_, M>,
+    x: &[f32],
+    buf: &mut [f32],
+    mut run: impl FnMut(&mut [f32]),
+) {
+    let clock = CLOCK.get().expect("clock set in main");
     b.iter_custom(|iters| {
-        let t = Instant::now();
+        let mut total = Duration::ZERO;
         for _ in 0..iters {
             buf.copy_from_slice(x);
+            let t = (clock.now)();
             run(black_box(&mut *buf));
+            total += (clock.now)().saturating_sub(t);
         }
-        let with_call = t.elapsed();
-        let t = Instant::now();
-        for _ in 0..iters {
-            buf.copy_from_slice(x);
-            black_box(&mut *buf);
-        }
-        with_call.saturating_sub(t.elapsed())
+        black_box(&*buf);
+        let floor = Duration::from_nanos(iters);
+        let reads = Duration::from_nanos((clock.overhead.as_nanos() as u64).saturating_mul(iters));
+        total.saturating_sub(reads).max(floor)
     });
 }
 
@@ -158,8 +244,8 @@ impl Ran {
 
 /// Benches of one activation, one entry point, one size.
 #[allow(clippy::too_many_arguments)]
-fn bench_entry(
-    c: &mut Criterion,
+fn bench_entry<M: Measurement<Value = Duration>>(
+    c: &mut Criterion<M>,
     act: &dyn DynActivation,
     entry: &str,
     bufs: &Lazy,
@@ -223,8 +309,8 @@ fn bench_entry(
     g.finish();
 }
 
-fn bench_peers(
-    g: &mut BenchmarkGroup<'_, WallTime>,
+fn bench_peers<M: Measurement<Value = Duration>>(
+    g: &mut BenchmarkGroup<'_, M>,
     name: &str,
     entry: &str,
     bufs: &Lazy,
@@ -283,8 +369,8 @@ fn bench_peers(
 /// Benches of one row-wise activation (softmax family), one entry point, one size, one row
 /// length. Group `act/{name}-r{row_len}/{entry}/{n}`; `bwd` runs from the forward output
 /// (computed untimed before the benchmark).
-fn bench_rows<R: RowActivation>(
-    c: &mut Criterion,
+fn bench_rows<R: RowActivation, M: Measurement<Value = Duration>>(
+    c: &mut Criterion<M>,
     r: R,
     entry: &str,
     row_len: usize,
@@ -346,8 +432,8 @@ fn bench_rows<R: RowActivation>(
     g.finish();
 }
 
-fn bench_row_peers(
-    g: &mut BenchmarkGroup<'_, WallTime>,
+fn bench_row_peers<M: Measurement<Value = Duration>>(
+    g: &mut BenchmarkGroup<'_, M>,
     name: &str,
     entry: &str,
     row_len: usize,
@@ -405,6 +491,33 @@ fn bench_row_peers(
     }
 }
 
+/// Copy baselines of size `n` (group `copy/{n}`, as in the `math` bench): `copy`
+/// (`copy_from_slice` between buffers 2 KiB apart modulo 4 KiB) and, from [`LARGE`] on,
+/// `nt-copy` (streaming stores) where available.
+fn bench_copy<M: Measurement>(c: &mut Criterion<M>, n: usize, ran: &Ran) {
+    let group = format!("copy/{n}");
+    let mut g = c.benchmark_group(&group);
+    configure(&mut g, n);
+    let mut pair: Option<Pair> = None;
+    g.bench_function("copy", |b| {
+        ran.note(&group, "copy");
+        let (src, dst) = pair
+            .get_or_insert_with(|| Pair::new(n, BENIGN_DISTANCE))
+            .split();
+        b.iter(|| black_box(&mut *dst).copy_from_slice(black_box(src)))
+    });
+    if n >= LARGE && nt_copy_available() {
+        g.bench_function("nt-copy", |b| {
+            ran.note(&group, "nt-copy");
+            let (src, dst) = pair
+                .get_or_insert_with(|| Pair::new(n, BENIGN_DISTANCE))
+                .split();
+            b.iter(|| nt_copy(black_box(src), black_box(&mut *dst)))
+        });
+    }
+    g.finish();
+}
+
 fn check_baselines() {
     let mut x = inputs::activation_inputs(4099);
     x.extend([-8.0, -1.0, 0.0, 1.0, 8.0]);
@@ -416,12 +529,8 @@ fn check_baselines() {
     }
 }
 
-fn bench_activations(c: &mut Criterion, ran: &Ran) {
+fn bench_activations<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, ran: &Ran) {
     check_baselines();
-    // Single-threaded peers: candle-nn runs some ops on the rayon pool.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build_global();
     #[cfg(feature = "peers")]
     {
         for name in ["sigmoid", "tanh", "swish", "gelu_tanh"] {
@@ -432,6 +541,7 @@ fn bench_activations(c: &mut Criterion, ran: &Ran) {
     }
     let isas: Vec<Isa> = Isa::available().collect();
     for n in SIZES {
+        bench_copy(c, n, ran);
         let bufs = Lazy {
             n,
             bufs: RefCell::new(None),
@@ -460,7 +570,32 @@ fn bench_activations(c: &mut Criterion, ran: &Ran) {
 }
 
 fn main() {
-    let mut c = Criterion::default()
+    // Single-threaded peers: candle-nn runs some ops on the rayon pool; with this thread as
+    // the pool's only worker they run here, inline, and its CPU clock sees them. First thing,
+    // before anything touches rayon (the baseline checks do).
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build_global()
+        .expect("rayon global pool");
+    let wall = std::env::var("ACTIVATION_BENCH_CLOCK").is_ok_and(|v| v == "wall");
+    if wall || clock::thread_cpu_time().is_none() {
+        let clock = set_clock(wall_now);
+        eprintln!("clock: wall time (reading it costs {:?})", clock.overhead);
+        run(Criterion::default());
+    } else {
+        let clock = set_clock(cpu_now);
+        eprintln!(
+            "clock: thread CPU time (reading it costs {:?}, subtracted from every timed \
+             in-place call; ACTIVATION_BENCH_CLOCK=wall for wall time)",
+            clock.overhead
+        );
+        run(Criterion::default().with_measurement(CpuTime));
+    }
+}
+
+fn run<M: Measurement<Value = Duration> + 'static>(c: Criterion<M>) {
+    let mut c = c
         .sample_size(20)
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(1))

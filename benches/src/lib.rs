@@ -16,6 +16,7 @@
 //! `act/{activation}/{entry}/{n}/{variant}` (see [`summary`]). [`summary`] relies on this
 //! naming.
 
+pub mod clock;
 pub mod copy;
 pub mod inputs;
 pub mod peers;

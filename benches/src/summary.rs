@@ -198,9 +198,18 @@ pub fn render(records: &[Record]) -> String {
         .iter()
         .filter(|r| !is(r, ACT_PREFIX) && !is(r, PARALLEL_PREFIX) && !is(r, OVERHEAD_PREFIX))
         .collect();
+    // copy_from_slice rate per size, for the activations' "vs copy" column.
+    let copy_rates: BTreeMap<u64, f64> = records
+        .iter()
+        .filter(|r| r.variant == "copy")
+        .filter_map(|r| {
+            let (f, n) = split_group(&r.group)?;
+            (f == COPY_GROUP).then_some((n, r.elem_per_ns()?))
+        })
+        .collect();
     let mut sections = Vec::new();
     if !act.is_empty() {
-        sections.push(render_activations(&act));
+        sections.push(render_activations(&act, &copy_rates));
     }
     if !par.is_empty() {
         sections.push(render_parallel(&par));
@@ -270,8 +279,9 @@ fn best_of<'a>(
 /// Rows of the activations table keyed by (activation, n, entry); each maps variant -> elem/ns.
 type ActTable<'a> = BTreeMap<((usize, u64, String), u64, (usize, String)), BTreeMap<&'a str, f64>>;
 
-/// The activations section.
-fn render_activations(records: &[&Record]) -> String {
+/// The activations section; `copy` maps n to the `copy_from_slice` rate (`copy/{n}`, variant
+/// `copy`), shown as a last column when present.
+fn render_activations(records: &[&Record], copy: &BTreeMap<u64, f64>) -> String {
     let mut table: ActTable<'_> = BTreeMap::new();
     for r in records {
         if let (Some((a, e, n)), Some(v)) = (split_act_group(&r.group), r.elem_per_ns()) {
@@ -287,14 +297,25 @@ fn render_activations(records: &[&Record]) -> String {
         "Activations: elements per nanosecond (median), single thread. `ours`: our fastest ISA; \
          `best peer`: the fastest peer crate on the same entry point (tract works in place only, \
          so it appears on `fwd-inplace` rows; candle's ops allocate their result); `plain loop`: \
-         the faster textbook scalar loop (`(avx2)`: the build with AVX2+FMA enabled)."
+         the faster textbook scalar loop (`(avx2)`: the build with AVX2+FMA enabled).{}",
+        if copy.is_empty() {
+            ""
+        } else {
+            " `ours / copy`: against `copy_from_slice` of the same size (`copy/{n}`)."
+        }
     );
     let _ = writeln!(s);
+    let with_copy = !copy.is_empty();
     let _ = writeln!(
         s,
-        "| activation | entry | n | ours (ISA) | best peer | ours / peer | plain loop | ours / plain |"
+        "| activation | entry | n | ours (ISA) | best peer | ours / peer | plain loop | ours / plain |{}",
+        if with_copy { " ours / copy |" } else { "" }
     );
-    let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(
+        s,
+        "|---|---|--:|--:|--:|--:|--:|--:|{}",
+        if with_copy { "--:|" } else { "" }
+    );
     for (((_, _, a), n, (_, e)), m) in &table {
         let ours = best_of(m, is_isa);
         let peer = best_of(m, |v| !is_isa(v) && !is_plain(v));
@@ -315,12 +336,16 @@ fn render_activations(records: &[&Record]) -> String {
             },
             None => "–".into(),
         };
-        let _ = writeln!(
+        let _ = write!(
             s,
             "| {a} | {e} | {n} | {fmt_ours} | {fmt_peer} | {} | {fmt_plain} | {} |",
             ratio(o, peer.map(|p| p.0), "x"),
             ratio(o, plain.map(|p| p.0), "x"),
         );
+        if with_copy {
+            let _ = write!(s, " {} |", ratio(o, copy.get(n).copied(), "x"));
+        }
+        let _ = writeln!(s);
     }
     s
 }
@@ -414,18 +439,21 @@ fn render_math(records: &[&Record]) -> String {
         .any(|(((_, f), _), m)| f != COPY_GROUP && m.keys().any(|v| !known(v)));
 
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "Elements per nanosecond (median), single thread; `best` is our fastest ISA out of place."
-    );
-    let _ = writeln!(s);
-    let _ = write!(
-        s,
-        "| function | n | best (ISA) | in-place best | plain loop | best / plain | loop-copy | best / loop-copy |"
-    );
-    let _ = writeln!(s, "{}", if any_others { " others |" } else { "" });
-    let _ = write!(s, "|---|--:|--:|--:|--:|--:|--:|--:|");
-    let _ = writeln!(s, "{}", if any_others { "---|" } else { "" });
+    let any_functions = table.keys().any(|((_, f), _)| f != COPY_GROUP);
+    if any_functions {
+        let _ = writeln!(
+            s,
+            "Elements per nanosecond (median), single thread; `best` is our fastest ISA out of place."
+        );
+        let _ = writeln!(s);
+        let _ = write!(
+            s,
+            "| function | n | best (ISA) | in-place best | plain loop | best / plain | loop-copy | best / loop-copy |"
+        );
+        let _ = writeln!(s, "{}", if any_others { " others |" } else { "" });
+        let _ = write!(s, "|---|--:|--:|--:|--:|--:|--:|--:|");
+        let _ = writeln!(s, "{}", if any_others { "---|" } else { "" });
+    }
     for (((_, f), n), m) in &table {
         if f == COPY_GROUP {
             continue;
@@ -466,7 +494,9 @@ fn render_math(records: &[&Record]) -> String {
         .map(|(_, n)| *n)
         .collect();
     if !sizes.is_empty() {
-        let _ = writeln!(s);
+        if any_functions {
+            let _ = writeln!(s);
+        }
         let _ = writeln!(s, "Copy baselines (elements per nanosecond, median):");
         let _ = writeln!(s);
         let _ = writeln!(
@@ -586,6 +616,27 @@ mod tests {
     }
 
     #[test]
+    fn activation_rows_compare_with_copy_when_present() {
+        let rs = [
+            rec("act/relu/fwd/16777216", "avx2", 16777216, 16777216.0),
+            rec("act/relu/fwd/4096", "avx2", 4096, 1024.0),
+            rec("copy/16777216", "copy", 16777216, 8388608.0),
+            rec("copy/16777216", "nt-copy", 16777216, 4194304.0),
+        ];
+        let s = render(&rs);
+        assert!(
+            s.contains("| relu | fwd | 16777216 | 1.00 (avx2) | – | – | – | – | 0.50x |"),
+            "{s}"
+        );
+        assert!(
+            s.contains("| relu | fwd | 4096 | 4.00 (avx2) | – | – | – | – | – |"),
+            "{s}"
+        );
+        assert!(s.contains("| 16777216 | 2.00 | – | – | 4.00 |"), "{s}");
+        assert!(!s.contains("| function |"), "{s}");
+    }
+
+    #[test]
     fn renders_scaling_and_overhead() {
         let rs = [
             rec("parallel/16777216", "swish-1t", 16777216, 16777216.0),
@@ -598,6 +649,7 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("| relu | 16 | 6.2 |"), "{s}");
+        assert!(!s.contains("ours / copy"), "{s}");
         assert!(!s.contains("| function |"), "{s}");
     }
 }

@@ -1,11 +1,15 @@
 //! Prints a markdown summary of the latest criterion results of the `activation-benches`
-//! benches: per function and size, our best ISA (elements/ns), the plain scalar loop, the
-//! element-loop copy and the ratios between them, then the copy baselines.
+//! benches (see `activation_benches::summary`): activations (our best ISA, best peer, textbook
+//! loop, ratios), multi-core scaling and per-call cost, the math core and the copy baselines,
+//! each section only if its benchmarks have results.
 //!
 //! ```text
-//! cargo bench -p activation-benches --bench math          # produce target/criterion/**
+//! cargo bench -p activation-benches [--features peers] --bench activations  # target/criterion/**
+//! cargo bench -p activation-benches --bench parallel
 //! cargo run --release -p activation-benches --bin summary [-- <criterion dir>]
 //! ```
+//!
+//! (The `activations` bench prints the same table for the benchmarks it ran.)
 //! The criterion directory defaults to `$CARGO_TARGET_DIR/criterion`, else `target/criterion`.
 
 use activation_benches::summary;
@@ -21,7 +25,7 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("summary: cannot read {}: {e}", dir.display());
-            eprintln!("run `cargo bench -p activation-benches --bench math` first");
+            eprintln!("run `cargo bench -p activation-benches --bench activations` first");
             return ExitCode::FAILURE;
         }
     };
