@@ -5,7 +5,7 @@
 //! what it ran at the end.
 //!
 //! ```text
-//! cargo bench -p activation-benches --features peers --bench activations             # all (~1.5 h)
+//! cargo bench -p activation-benches --features peers --bench activations             # all (~2 h)
 //! cargo bench -p activation-benches --features peers --bench activations -- 'act/sigmoid/'
 //! cargo bench -p activation-benches --features peers --bench activations -- \
 //!     '^act/[^/]+/(fwd|fwd-inplace|bwd)/(4096|262144)/(avx2|plain-loop|plain-loop-avx2|tract|rten|candle)$'
