@@ -120,3 +120,21 @@ fn softplus_is_monotone_between_neighbours() {
         assert!(y[0] <= y[1], "{isa}: softplus {y:?}");
     }
 }
+
+/// fuzz/invariants (CI, 2026-11-23): general_relu with alpha = 1.84e31, threshold = 4.6e24 gave
+/// `+inf` at x = 8.1e9, where alpha·(x - threshold) overflows to `-inf`: the TwoSum correction
+/// alpha·e overflowed with the opposite sign. The correction is now only added when finite.
+#[test]
+fn general_relu_overflow_has_the_right_sign() {
+    use activation_kernels::activations::GeneralRelu;
+    let r = GeneralRelu::new(1.8415094e31, 7.5555746e31, 4.5978458e24).unwrap();
+    let xs = [8.146904e9f32, 7.7122824e17, -1.0, 4.5978458e24];
+    for isa in Isa::available() {
+        let mut y = [0.0f32; 4];
+        r.forward_on(isa, &xs, &mut y);
+        assert_eq!(y[0], f32::NEG_INFINITY, "{isa}");
+        assert_eq!(y[1], f32::NEG_INFINITY, "{isa}");
+        assert_eq!(y[2], f32::NEG_INFINITY, "{isa}");
+        assert_eq!(y[3].to_bits(), 0, "{isa}: at the threshold alpha·0 = +0");
+    }
+}

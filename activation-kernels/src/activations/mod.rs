@@ -306,14 +306,24 @@ pub struct Tanhshrink;
         select(
             alpha >= 0.0 && alpha <= 0.0,
             0.0,
-            fma(
-                alpha,
-                x - threshold,
-                alpha * select(
+            // The TwoSum correction alpha·e is only added when it is finite: where alpha·e
+            // overflows, alpha·(x - threshold) overflows too, with the right sign.
+            select(
+                abs(alpha * select(
                     abs(x) <= 3.4028235e38,
                     (x - ((x - threshold) - ((x - threshold) - x))) + (-threshold - ((x - threshold) - x)),
                     0.0
-                )
+                )) <= 3.4028235e38,
+                fma(
+                    alpha,
+                    x - threshold,
+                    alpha * select(
+                        abs(x) <= 3.4028235e38,
+                        (x - ((x - threshold) - ((x - threshold) - x))) + (-threshold - ((x - threshold) - x)),
+                        0.0
+                    )
+                ),
+                alpha * (x - threshold)
             )
         )
     ),
