@@ -21,7 +21,7 @@ impl Rng {
     pub fn normal(&mut self) -> f64 {
         (0..4).map(|_| self.unit()).sum::<f64>() * 0.866
     }
-    /// Mostly uniform in [-4, 4), with NaN, ±inf and ±0 mixed in.
+    /// Mostly uniform in [-4, 4), with NaN, ±inf, ±0 and subnormals mixed in.
     pub fn f(&mut self) -> f32 {
         match self.next() % 23 {
             0 => f32::NAN,
@@ -29,6 +29,7 @@ impl Rng {
             2 => f32::INFINITY,
             3 => -0.0,
             4 => 0.0,
+            5 => f32::from_bits((self.next() as u32) & 0x807F_FFFF), // ±subnormal (or ±0)
             _ => ((self.next() >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 8.0,
         }
     }
