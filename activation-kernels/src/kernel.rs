@@ -74,6 +74,21 @@ impl<K: UnaryKernel> WithSimd for Map<'_, K> {
     }
 }
 
+/// Reads a vector for an in-place kernel through a volatile load.
+///
+/// With an ordinary load, LLVM sees `*v = select(m, new, *v)` (a kernel that returns some lanes
+/// unchanged: NaN passing through, `relu` keeping `x > 0`) as "store `new` where `m`" and emits
+/// a *masked store*: on AVX2 that is `vmaskmovps`, which AMD Zen executes ~5-8x slower than a
+/// plain store (relu/leaky_relu in place ran at 1.6-2.1 elements/ns against 10-15 out of
+/// place). A volatile load is opaque to that rewrite, so every lane is stored with one plain
+/// vector store, and it costs nothing else: the vector is loaded exactly once either way.
+#[inline(always)]
+pub(crate) fn load_opaque<T: Copy>(v: &T) -> T {
+    // SAFETY: `v` is a reference, hence non-null, aligned and pointing to an initialised `T`;
+    // `T: Copy`, so reading it by value leaves the referent valid.
+    unsafe { core::ptr::read_volatile(v) }
+}
+
 /// `x[i] = k(x[i])`.
 pub struct MapInPlace<'a, K> {
     /// The function.
@@ -89,7 +104,7 @@ impl<K: UnaryKernel> WithSimd for MapInPlace<'_, K> {
         let MapInPlace { k, x } = self;
         let (head, tail) = S::as_mut_simd_f32s(x);
         for v in head.iter_mut() {
-            *v = k.apply(simd, *v);
+            *v = k.apply(simd, load_opaque(v));
         }
         if !tail.is_empty() {
             let v = simd.partial_load_f32s(tail);
@@ -185,7 +200,7 @@ impl<K: BinaryKernel> WithSimd for ZipInPlace<'_, K> {
         let (a_head, a_tail) = S::as_simd_f32s(a);
         let (b_head, b_tail) = S::as_mut_simd_f32s(b);
         for (a, b) in a_head.iter().zip(b_head) {
-            *b = k.apply(simd, *a, *b);
+            *b = k.apply(simd, *a, load_opaque(b));
         }
         if !b_tail.is_empty() {
             let va = simd.partial_load_f32s(a_tail);
