@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p activation-kernels --bin sweep -- [FUNC...|all|activations|ACT|ACT'|ACT'(y)]
-//!     [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet]
+//!     [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only]
 //! ```
 //! Walks every f32 bit pattern `0, N, 2N, ...` (stride 1 = all 2^32), runs each function on every
 //! requested ISA (default: all this CPU has), checks that every ISA gives the same bits as
@@ -17,6 +17,11 @@
 //! (the worst input is that `x`), and measures it against the output-derivative formula in f64
 //! at the same `y`, within the derivative's bound (or its absolute tolerance, at least the
 //! smallest subnormal), as `testing::check_from_output` does.
+//!
+//! `--identity-only` skips the f64 reference (most of the cost) and checks only that every ISA
+//! gives scalar's bits: with the scalar path's accuracy already recorded for all 2^32 inputs,
+//! that is how a new ISA (or a new machine) is added to the record. Its rows say "not
+//! measured" in the accuracy columns.
 
 use activation_kernels::accuracy::math_bound;
 use activation_kernels::activations::{
@@ -163,7 +168,12 @@ impl Target {
     }
 }
 
-fn sweep_range(f: Target, isas: &[Isa], start: u64, end: u64, stride: u64) -> Stats {
+fn sweep_range(
+    f: Target,
+    isas: &[Isa],
+    (start, end, stride): (u64, u64, u64),
+    measure: bool,
+) -> Stats {
     let (bound, abs_tol) = f.bounds();
     let mut st = Stats::default();
     let mut xs = Vec::with_capacity(BLOCK as usize);
@@ -192,6 +202,9 @@ fn sweep_range(f: Target, isas: &[Isa], start: u64, end: u64, stride: u64) -> St
                     st.mismatches += 1;
                     st.first_mismatch.get_or_insert((x.to_bits(), isa));
                 }
+            }
+            if !measure {
+                continue;
             }
             // The reference's argument: x, or y = f(x) for `FromOutput`.
             let u = if f.is_from_output() { fx[j] } else { x };
@@ -230,6 +243,7 @@ fn main() {
     let mut threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut markdown: Option<String> = None;
     let mut quiet = false;
+    let mut measure = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = |name: &str| {
@@ -257,9 +271,10 @@ fn main() {
             }
             "--markdown" => markdown = Some(val("--markdown")),
             "--quiet" => quiet = true,
+            "--identity-only" => measure = false,
             "-h" | "--help" => {
                 println!(
-                    "usage: sweep [FUNC...|all|activations|ACT|ACT'|ACT'(y)] [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet]"
+                    "usage: sweep [FUNC...|all|activations|ACT|ACT'|ACT'(y)] [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only]"
                 );
                 println!(
                     "functions: {}",
@@ -359,7 +374,7 @@ fn main() {
                                 break;
                             }
                             let end = (start + chunk).min(total);
-                            local.merge(&sweep_range(f, &isas, start, end, stride));
+                            local.merge(&sweep_range(f, &isas, (start, end, stride), measure));
                             let d = done.fetch_add(end - start, Ordering::Relaxed) + (end - start);
                             if !quiet {
                                 let pct = d as f64 / total as f64 * 100.0;
@@ -381,35 +396,44 @@ fn main() {
         }
         let ok = st.over_bound == 0 && st.mismatches == 0;
         failed |= !ok;
-        let row = format!(
-            "| {} | {} | {} | {:.3} | {:e} (0x{:08X}) | {} | {}{} {} | {} | {:.0} s |",
-            f.name(),
-            isa_names,
-            st.count,
-            st.max_ulp,
-            f32::from_bits(st.worst),
-            st.worst,
-            st.over_1,
-            bound,
-            if matches!(f, Target::FromOutput(_, None)) {
-                " (not measured: no reference; bit-identity and NaN only)".to_string()
-            } else if abs_tol == f32_ulp_at(0.0) {
-                " (or abs ≤ 2^-149)".to_string()
-            } else if abs_tol > 0.0 {
-                format!(" (or abs ≤ {abs_tol:e})")
-            } else {
-                String::new()
-            },
-            if st.over_bound == 0 { "ok" } else { "**FAIL**" },
-            match st.first_mismatch {
-                None => "yes".to_string(),
-                Some((x, isa)) => format!(
-                    "**NO** ({} inputs; first 0x{x:08X} on {isa})",
-                    st.mismatches
-                ),
-            },
-            t0.elapsed().as_secs_f64()
-        );
+        let identical = match st.first_mismatch {
+            None => "yes".to_string(),
+            Some((x, isa)) => format!(
+                "**NO** ({} inputs; first 0x{x:08X} on {isa})",
+                st.mismatches
+            ),
+        };
+        let secs = t0.elapsed().as_secs_f64();
+        let row = if !measure {
+            format!(
+                "| {} | {} | {} | not measured | - | - | - | {identical} | {secs:.0} s |",
+                f.name(),
+                isa_names,
+                st.count,
+            )
+        } else {
+            format!(
+                "| {} | {} | {} | {:.3} | {:e} (0x{:08X}) | {} | {}{} {} | {identical} | {secs:.0} s |",
+                f.name(),
+                isa_names,
+                st.count,
+                st.max_ulp,
+                f32::from_bits(st.worst),
+                st.worst,
+                st.over_1,
+                bound,
+                if matches!(f, Target::FromOutput(_, None)) {
+                    " (not measured: no reference; bit-identity and NaN only)".to_string()
+                } else if abs_tol == f32_ulp_at(0.0) {
+                    " (or abs ≤ 2^-149)".to_string()
+                } else if abs_tol > 0.0 {
+                    format!(" (or abs ≤ {abs_tol:e})")
+                } else {
+                    String::new()
+                },
+                if st.over_bound == 0 { "ok" } else { "**FAIL**" },
+            )
+        };
         println!("{row}");
         rows.push(row);
     }
