@@ -1,4 +1,5 @@
-//! The main report: per math function and ISA, throughput and sampled max ULP.
+//! The main report: per math function and per built-in activation, on every ISA, throughput and
+//! sampled max ULP.
 //!
 //! ```text
 //! cargo run --release -p activation-kernels --bin report [-- --quick | --print-isa]
@@ -13,9 +14,17 @@
 //! formula, std's libm) and a `copy_from_slice` of the same size measured in the same run.
 //! Accuracy is the max ULP error over 2^20 inputs spread over the whole f32 bit range (the full
 //! 2^32 record is `sweep`'s job), with the bound from the accuracy table.
+//!
+//! The activation table has, per built-in activation (default parameters): forward out of place
+//! on every ISA, forward in place (fresh inputs every call; the refresh copy is timed separately
+//! and subtracted) and `backward(x, dy, dx)` on the best ISA, the best forward
+//! against a `copy_from_slice`, and the sampled max ULP (2^18 inputs over the whole f32 range,
+//! every ISA) of forward and derivative against their bounds (derivatives accept the declared
+//! absolute error near zeros of f').
 
 use activation_kernels::Isa;
 use activation_kernels::math::MathFn;
+use activation_kernels::registry::{self, DynActivation};
 use activation_kernels::ulp::ulp_error;
 use std::hint::black_box;
 use std::time::Instant;
@@ -182,7 +191,117 @@ fn main() {
             );
         }
         println!();
+        activation_table(n, reps, &isas, copy);
     }
+}
+
+/// Max ULP error of `run(isa, xs, ys)` against `reference` over 2^18 inputs spread over all f32
+/// bit patterns, on every ISA; errors over `bound` but within `abs_tol` absolutely count as 0
+/// (documented neighbourhoods of zeros of a derivative), as in `sweep`.
+fn sampled_activation_ulp(
+    isas: &[Isa],
+    (bound, abs_tol): (f64, f64),
+    run: impl Fn(Isa, &[f32], &mut [f32]),
+    reference: impl Fn(f64) -> f64,
+) -> f64 {
+    let xs: Vec<f32> = (0..1u64 << 18)
+        .map(|i| f32::from_bits((i * 16411) as u32))
+        .collect();
+    let mut ys = vec![0.0f32; xs.len()];
+    let mut worst: f64 = 0.0;
+    for &isa in isas {
+        run(isa, &xs, &mut ys);
+        for (&x, &y) in xs.iter().zip(&ys) {
+            let mut r = reference(x as f64);
+            if r.is_nan() && x.is_infinite() {
+                r = reference((x as f64).signum() * 1e300); // the limit at ±inf
+            }
+            let e = ulp_error(y, r);
+            if e > bound && ((y as f64) - r).abs() <= abs_tol {
+                continue;
+            }
+            worst = worst.max(e);
+        }
+    }
+    worst
+}
+
+/// The per-activation table at size `n`.
+fn activation_table(n: usize, reps: usize, isas: &[Isa], copy: f64) {
+    let best = Isa::best();
+    print!("| activation |");
+    for isa in isas {
+        print!(" forward {isa} |");
+    }
+    println!(
+        " in place ({best}) | backward ({best}) | best / copy | max ULP f (bound) | max ULP f' (bound) |"
+    );
+    print!("|---|");
+    for _ in isas {
+        print!("---|");
+    }
+    println!("---|---|---|---|---|");
+    let x = inputs(n, MathFn::Tanh);
+    let dy = vec![1.0f32; n];
+    let mut y = vec![0.0f32; n];
+    let mut work = x.clone();
+    for a in registry::ALL {
+        let a: &dyn DynActivation = *a;
+        let info = a.info();
+        print!("| {} |", info.name);
+        let mut top: f64 = 0.0;
+        for &isa in isas {
+            let r = measure(n, reps, || {
+                a.forward_on(isa, black_box(&x), &mut y);
+                black_box(&mut y);
+            });
+            top = top.max(r);
+            print!(" {r:.3} |");
+        }
+        // In place: each call gets fresh inputs (a copy of `x`, timed separately and
+        // subtracted), so repeated application never drifts into other value ranges.
+        let refresh = measure(n, reps, || {
+            work.copy_from_slice(black_box(&x));
+            black_box(&mut work);
+        });
+        let both = measure(n, reps, || {
+            work.copy_from_slice(black_box(&x));
+            a.forward_in_place_on(best, black_box(&mut work));
+        });
+        let inplace = 1.0 / (1.0 / both - 1.0 / refresh).max(1e-6);
+        let bwd = measure(n, reps, || {
+            a.backward_on(best, black_box(&x), black_box(&dy), &mut y);
+            black_box(&mut y);
+        });
+        let fu = sampled_activation_ulp(
+            isas,
+            (info.forward_ulp, 0.0),
+            |isa, xs, ys| a.forward_on(isa, xs, ys),
+            |u| a.forward_reference(u),
+        );
+        let du = sampled_activation_ulp(
+            isas,
+            (info.derivative_ulp, info.derivative_abs),
+            |isa, xs, ys| a.derivative_on(isa, xs, ys),
+            |u| a.derivative_reference(u),
+        );
+        // A no-op in place (linear) leaves nothing but noise after the subtraction.
+        let inplace = if inplace > 100.0 {
+            "> 100".to_string()
+        } else {
+            format!("{inplace:.3}")
+        };
+        let over = |e: f64, bound: f64| if e > bound { " **OVER**" } else { "" };
+        println!(
+            " {inplace} | {bwd:.3} | {:.2} | {fu:.3} ({}){} | {du:.3} ({}){} |",
+            top / copy,
+            info.forward_ulp,
+            over(fu, info.forward_ulp),
+            info.derivative_ulp,
+            over(du, info.derivative_ulp),
+        );
+    }
+    println!();
 }
 
 /// `--plots DIR`: renders every built-in activation; the exit status.
