@@ -39,7 +39,7 @@
 
 use crate::Isa;
 use crate::activation::ParamError;
-use crate::kernel::check_len;
+use crate::kernel::{check_len, for_each_in_place};
 use crate::math::V;
 use crate::reduce::{SLOTS, Slots, vecs};
 use pulp::{Simd, WithSimd};
@@ -249,9 +249,7 @@ impl WithSimd for Pass<'_> {
                     for (k, xr) in x.chunks_exact_mut(inner).enumerate() {
                         let a = V::splat(s, p.slopes[k % c]);
                         let (h, t) = S::as_mut_simd_f32s(xr);
-                        for v in h.iter_mut() {
-                            *v = leaky(V::new(s, *v), a).v;
-                        }
+                        for_each_in_place(h, |_, v| leaky(V::new(s, v), a).v);
                         if !t.is_empty() {
                             let v = V::new(s, s.partial_load_f32s(t));
                             s.partial_store_f32s(t, leaky(v, a).v);
@@ -290,9 +288,8 @@ fn zip_rows<S: Simd>(s: S, x: &[f32], a: &[f32], y: &mut [f32]) {
 fn zip_rows_in_place<S: Simd>(s: S, x: &mut [f32], a: &[f32]) {
     let (ah, at) = S::as_simd_f32s(a);
     let (xh, xt) = S::as_mut_simd_f32s(x);
-    for (v, &w) in xh.iter_mut().zip(ah) {
-        *v = leaky(V::new(s, *v), V::new(s, w)).v;
-    }
+    check_len("slopes and row", ah.len(), xh.len());
+    for_each_in_place(xh, |i, v| leaky(V::new(s, v), V::new(s, ah[i])).v);
     if !xt.is_empty() {
         let v = V::new(s, s.partial_load_f32s(xt));
         let w = V::new(s, s.partial_load_f32s(at));
