@@ -7,6 +7,17 @@
 use crate::activation;
 
 /// `max(x, 0)`. Derivative: 1 for `x > 0`, else 0 (left derivative at 0). `relu(-0.0) = -0.0`.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Relu};
+///
+/// let x = [-1.0f32, 0.0, 2.0];
+/// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+/// Relu.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!((y, d), ([0.0, 0.0, 2.0], [0.0, 0.0, 1.0]));
+/// Relu.forward(&[-0.0], &mut y[..1]);
+/// assert!(y[0].is_sign_negative());
+/// ```
 #[activation(
     name = "relu",
     forward = max(x, 0.0),
@@ -17,15 +28,47 @@ use crate::activation;
 pub struct Relu;
 
 /// The identity. Derivative 1.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Linear};
+///
+/// let x = [-7.5f32, 0.0, 1e30];
+/// let (mut y, mut dx) = ([0.0f32; 3], [0.0f32; 3]);
+/// Linear.forward(&x, &mut y);
+/// Linear.backward(&x, &[2.0; 3], &mut dx);
+/// assert_eq!((y, dx), (x, [2.0; 3]));
+/// ```
 #[activation(name = "linear", aliases = ["identity"], forward = x, ulp = 0.0, derivative_ulp = 0.0)]
 pub struct Linear;
 
 /// `e^x`, with derivative `e^x` (also from the output: `y`).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Exponential};
+///
+/// let (mut y, mut d) = ([0.0f32; 2], [0.0f32; 2]);
+/// Exponential.forward_with_derivative(&[0.0, 1.0], &mut y, &mut d);
+/// assert_eq!(y, d); // (e^x)' = e^x
+/// assert_eq!(y[0], 1.0);
+/// assert!((y[1] - core::f32::consts::E).abs() <= f32::EPSILON * 3.0);
+/// ```
 #[activation(name = "exponential", aliases = ["exp"], forward = exp(x), derivative = y, ulp = 1.0, derivative_ulp = 1.0)]
 pub struct Exponential;
 
 /// The logistic function `1/(1+e^-x)`. Derivative `sigmoid(x)·sigmoid(-x)` (accurate in both
 /// tails); from the output, `y·(1-y)`.
+///
+/// ```
+/// use activation_kernels::{Activation, OutputDerivative, activations::Sigmoid};
+///
+/// let x = [0.0f32, -200.0, 200.0];
+/// let mut y = [0.0f32; 3];
+/// Sigmoid.forward(&x, &mut y);
+/// assert_eq!(y, [0.5, 0.0, 1.0]);
+/// let mut dx = [0.0f32; 1];
+/// Sigmoid.backward_from_output(&y[..1], &[1.0], &mut dx);
+/// assert_eq!(dx, [0.25]);
+/// ```
 #[activation(
     name = "sigmoid",
     aliases = ["logistic"],
@@ -39,6 +82,15 @@ pub struct Sigmoid;
 
 /// Hyperbolic tangent. Derivative `4·sigmoid(2x)·sigmoid(-2x)` (= sech², accurate where
 /// `1 - tanh²` rounds to 0); from the output, `(1 - y)(1 + y)` (no cancellation).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Tanh};
+///
+/// let x = [0.0f32, f32::INFINITY, -f32::INFINITY];
+/// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+/// Tanh.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!((y, d), ([0.0, 1.0, -1.0], [1.0, 0.0, 0.0]));
+/// ```
 #[activation(
     name = "tanh",
     forward = tanh(x),
@@ -51,6 +103,18 @@ pub struct Tanh;
 
 /// ELU (Clevert et al. 2015): `x` for `x > 0`, else `alpha·(e^x - 1)`. Derivative 1 for
 /// `x > 0`, else `alpha·e^x` (left derivative at 0); from the output, `y + alpha` for `y ≤ 0`.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Elu};
+///
+/// let elu = Elu::new(2.0).unwrap();
+/// let x = [3.0f32, f32::NEG_INFINITY, 0.0];
+/// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+/// elu.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!(y, [3.0, -2.0, 0.0]); // elu(-inf) = -alpha
+/// assert_eq!(d, [1.0, 0.0, 2.0]); // alpha·e^0 at the kink (left derivative)
+/// assert!(Elu::new(0.0).is_err());
+/// ```
 #[activation(
     name = "elu",
     forward = select(x > 0.0, x, alpha * expm1(x)),
@@ -70,6 +134,17 @@ pub struct Elu {
 /// `ln(1 + e^(beta·x)) / beta`. Derivative `sigmoid(beta·x)`; from the output,
 /// `-expm1(-beta·y)`. The 2-ULP bound is for `beta = 1` (other values add the rounding of
 /// `beta·x`). For `beta·x > 30` the result is `x` (no overflow of `beta·x` for huge `x`).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Softplus};
+///
+/// let sp = Softplus::default();
+/// let (mut y, mut d) = ([0.0f32; 2], [0.0f32; 2]);
+/// sp.forward_with_derivative(&[0.0, 100.0], &mut y, &mut d);
+/// assert!((y[0] - core::f32::consts::LN_2).abs() <= f32::EPSILON);
+/// assert_eq!((y[1], d[0], d[1]), (100.0, 0.5, 1.0));
+/// assert!(Softplus::new(-1.0).is_err());
+/// ```
 #[activation(
     name = "softplus",
     // Beyond beta·x = 30 the result is x to far below half an ULP; the select also keeps an
@@ -90,6 +165,18 @@ pub struct Softplus {
 /// Leaky ReLU: `x` for `x > 0`, else `alpha·x` (correctly rounded). Derivative 1 or `alpha`
 /// (left derivative at 0: `alpha`). With `alpha = 0`, `leaky_relu(-inf)` is the limit `-0`
 /// (not `0·inf = NaN`).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::LeakyRelu};
+///
+/// let lr = LeakyRelu::new(0.1).unwrap();
+/// let x = [-10.0f32, 3.0];
+/// let (mut y, mut dx) = ([0.0f32; 2], [0.0f32; 2]);
+/// lr.forward(&x, &mut y);
+/// lr.backward(&x, &[1.0, 1.0], &mut dx);
+/// assert_eq!((y, dx), ([-1.0, 3.0], [0.1, 1.0]));
+/// assert!(LeakyRelu::new(-0.5).is_err());
+/// ```
 #[activation(
     name = "leaky_relu",
     forward = select(x > 0.0, x, select(x < 0.0 && alpha <= 0.0, -0.0, alpha * x)),
@@ -105,6 +192,16 @@ pub struct LeakyRelu {
 }
 
 /// ReLU6: `min(max(x, 0), 6)` (exact). Derivative 1 on `(0, 6]`, else 0 (left derivatives).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Relu6};
+///
+/// let x = [-1.0f32, 3.5, 6.0, 9.0];
+/// let (mut y, mut d) = ([0.0f32; 4], [0.0f32; 4]);
+/// Relu6.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!(y, [0.0, 3.5, 6.0, 6.0]);
+/// assert_eq!(d, [0.0, 1.0, 1.0, 0.0]); // left derivative at 6
+/// ```
 #[activation(
     name = "relu6",
     forward = clamp(x, 0.0, 6.0),
@@ -116,6 +213,17 @@ pub struct Relu6;
 
 /// Hardtanh: `clamp(x, min_val, max_val)` (exact). Derivative 1 on `(min_val, max_val]`, else 0
 /// (left derivatives).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Hardtanh};
+///
+/// let h = Hardtanh::new(-2.0, 2.0).unwrap();
+/// let x = [-3.0f32, 0.5, 2.5];
+/// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+/// h.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!((y, d), ([-2.0, 0.5, 2.0], [0.0, 1.0, 0.0]));
+/// assert!(Hardtanh::new(1.0, 1.0).is_err()); // needs min_val < max_val
+/// ```
 #[activation(
     name = "hardtanh",
     forward = clamp(x, min_val, max_val),
@@ -136,6 +244,19 @@ pub struct Hardtanh {
 /// the result is correctly rounded for the given parameters. Keras: slope 0.2, offset 0.5 (the
 /// default; saturates at ±2.5); PyTorch's `hardsigmoid` is slope 1/6, offset 0.5. Derivative
 /// `slope` inside, 0 outside (left derivatives at the corners).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::HardSigmoid};
+///
+/// let hs = HardSigmoid::default(); // Keras: slope 0.2, offset 0.5
+/// let x = [-5.0f32, 0.0, 5.0];
+/// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+/// hs.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!((y, d), ([0.0, 0.5, 1.0], [0.0, 0.2, 0.0]));
+/// let torch = HardSigmoid::new(1.0 / 6.0, 0.5).unwrap();
+/// torch.forward(&[3.0], &mut y[..1]);
+/// assert_eq!(y[0], 1.0);
+/// ```
 #[activation(
     name = "hard_sigmoid",
     forward = clamp(fma(slope, x, offset), 0.0, 1.0),
@@ -160,6 +281,16 @@ pub struct HardSigmoid {
 /// Hard swish (MobileNetV3): `x·relu6(x + 3)/6`, computed as `x·(relu6(x + 3)/6)` so that
 /// large `x` do not overflow (`hard_swish(1e38) = 1e38`). The derivative `(2x + 3)/6` on
 /// `(-3, 3)` has a zero at -1.5, where the absolute error is at most 1e-7.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::HardSwish};
+///
+/// let x = [-4.0f32, 0.0, 4.0, 1e38];
+/// let (mut y, mut d) = ([0.0f32; 4], [0.0f32; 4]);
+/// HardSwish.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!(y, [0.0, 0.0, 4.0, 1e38]); // no overflow for large x
+/// assert_eq!(d, [0.0, 0.5, 1.0, 1.0]); // (2x + 3)/6 = 0.5 at 0
+/// ```
 #[activation(
     name = "hard_swish",
     aliases = ["hardswish"],
@@ -174,6 +305,15 @@ pub struct HardSwish;
 
 /// Softsign: `x / (1 + |x|)`, in [-1, 1]. Derivative `1/(1 + |x|)²`, computed as two divisions
 /// so it does not overflow; from the output, `(1 - |y|)²`.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Softsign};
+///
+/// let x = [1.0f32, -3.0, f32::INFINITY];
+/// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+/// Softsign.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!((y, d), ([0.5, -0.75, 1.0], [0.25, 0.0625, 0.0]));
+/// ```
 #[activation(
     name = "softsign",
     forward = x / (1.0 + abs(x)),
@@ -191,6 +331,16 @@ pub struct Softsign;
 /// scale = 1.0507009873554804934193349852946 (`scale·alpha` is folded in f64 and rounded once).
 /// `selu(3.2386e38)` is `f32::MAX` (no premature overflow). Derivative `scale` or
 /// `scale·alpha·e^x` (left derivative at 0).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Selu};
+///
+/// let x = [1.0f32, f32::NEG_INFINITY];
+/// let (mut y, mut d) = ([0.0f32; 2], [0.0f32; 2]);
+/// Selu.forward_with_derivative(&x, &mut y, &mut d);
+/// assert_eq!((y[0], d[0]), (1.050_701, 1.050_701)); // scale
+/// assert!((y[1] + 1.758_099_3).abs() <= 2.0 * f32::EPSILON); // -scale·alpha
+/// ```
 #[activation(
     name = "selu",
     forward = select(x > 0.0, 1.0507009873554804934193349852946 * x,
@@ -214,6 +364,16 @@ pub struct Selu;
 /// `x·sigmoid(x)` below 1e-38 where the naive product loses every digit. The derivative
 /// `sigmoid(t)·(1 + t·sigmoid(-t))` (`t = beta·x`) has a zero at `t ≈ -1.2785`, where the
 /// absolute error is at most 1e-7. `beta` must be at least 1e-9 (the math kernel's domain).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Swish};
+///
+/// let silu = Swish::default();
+/// let (mut y, mut d) = ([0.0f32; 2], [0.0f32; 2]);
+/// silu.forward_with_derivative(&[0.0, 50.0], &mut y, &mut d);
+/// assert_eq!((y, d), ([0.0, 50.0], [0.5, 1.0]));
+/// assert!(Swish::new(0.0).is_err()); // beta >= 1e-9
+/// ```
 #[activation(
     name = "swish",
     aliases = ["silu"],
@@ -235,6 +395,16 @@ pub struct Swish {
 /// Computed by `math::gelu` with `x/√2` carried in double-f32, so the left tail is right to
 /// 2 ULP down to the subnormal range (`gelu(-inf) = -0`). Derivative `Φ(x) + x·φ(x)` by
 /// `math::gelu_grad`; its zero at `x ≈ -0.7518` is met with absolute error ≤ 1e-7.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Gelu};
+///
+/// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+/// Gelu.forward_with_derivative(&[0.0, 1.0, f32::NEG_INFINITY], &mut y, &mut d);
+/// assert_eq!((y[0], d[0]), (0.0, 0.5));
+/// assert!((y[1] - 0.841_344_7).abs() <= 2.0 * f32::EPSILON); // Φ(1)
+/// assert_eq!(y[2], 0.0);
+/// ```
 #[activation(
     name = "gelu",
     forward = gelu(x),
@@ -248,6 +418,18 @@ pub struct Gelu;
 /// `0.5·x·(1 + tanh(sqrt(2/pi)·(x + 0.044715·x³)))`, computed as `x·sigmoid(t)` with
 /// `t = 2·sqrt(2/pi)·(x + 0.044715·x³)` evaluated in double-f32 (constants included), so the left
 /// tail, where the frameworks lose up to 10^9 ULP, is within 2 ULP. `gelu_tanh(-inf) = -0`.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::{Gelu, GeluTanh}};
+///
+/// let x = [0.0f32, 1.0];
+/// let (mut y, mut d, mut exact) = ([0.0f32; 2], [0.0f32; 2], [0.0f32; 2]);
+/// GeluTanh.forward_with_derivative(&x, &mut y, &mut d);
+/// Gelu.forward(&x, &mut exact);
+/// assert_eq!((y[0], d[0]), (0.0, 0.5));
+/// assert!((y[1] - 0.841_192).abs() <= 2.0 * f32::EPSILON);
+/// assert!((y[1] - exact[1]).abs() < 1e-3); // close to the erf form
+/// ```
 #[activation(
     name = "gelu_tanh",
     aliases = ["gelu_approximate"],
@@ -261,6 +443,16 @@ pub struct GeluTanh;
 /// Mish (Misra 2019): `x·tanh(softplus(x))`, in closed forms without cancellation (see
 /// `math::mish`); the left tail is right down to the subnormal range and `mish(±inf)` are
 /// the limits. The derivative's zero near `x ≈ -1.1924` is met with absolute error ≤ 1e-7.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Mish};
+///
+/// let (mut y, mut d) = ([0.0f32; 2], [0.0f32; 2]);
+/// Mish.forward_with_derivative(&[0.0, 1.0], &mut y, &mut d);
+/// assert_eq!(y[0], 0.0);
+/// assert!((d[0] - 0.6).abs() <= f32::EPSILON); // tanh(ln 2)
+/// assert!((y[1] - 0.865_098_4).abs() <= 2.0 * f32::EPSILON);
+/// ```
 #[activation(
     name = "mish",
     forward = mish(x),
@@ -273,6 +465,17 @@ pub struct Mish;
 /// Tanhshrink: `x - tanh(x)`, by `math::tanhshrink` (a series with the leading `x³/3` in
 /// double-f32 below 1.032, where the textbook difference cancels to nothing; exactly odd).
 /// Derivative `tanh²(x)` (`= 1 - sech²x`, without the cancellation).
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Tanhshrink};
+///
+/// let (mut y, mut d) = ([0.0f32; 2], [0.0f32; 2]);
+/// Tanhshrink.forward_with_derivative(&[0.0, 1.0], &mut y, &mut d);
+/// assert_eq!((y[0], d[0]), (0.0, 0.0));
+/// let t = 1.0f64.tanh();
+/// assert!((y[1] as f64 - (1.0 - t)).abs() < 1e-7);
+/// assert!((d[1] as f64 - t * t).abs() < 1e-7); // tanh²
+/// ```
 #[activation(name = "tanhshrink", forward = tanhshrink(x), ulp = 2.0, derivative_ulp = 4.0)]
 pub struct Tanhshrink;
 
