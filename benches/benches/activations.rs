@@ -22,7 +22,9 @@
 //!   entries `fwd`, `fwd-inplace` and `bwd` (from the forward output `y`);
 //! * variants: every ISA of `Isa::available()` (`scalar`, `avx2`, `avx512`, `neon`);
 //!   `plain-loop` and, on x86-64 with AVX2+FMA, `plain-loop-avx2` (the textbook loops of
-//!   `activation_benches::plain`, compiled for the default target and with `avx2,fma`);
+//!   `activation_benches::plain`, compiled for the default target and with `avx2,fma`), and
+//!   on AVX-512 machines `plain-loop-avx512` (with AVX-512 F/BW/CD/DQ/VL enabled too, what
+//!   `-C target-cpu=native` gives there);
 //!   `rten` (out of place and in place) and, with the `peers` feature, `tract` (in place only)
 //!   and `candle` (out of place, allocating its result), see `activation_benches::peers`.
 //!
@@ -551,6 +553,7 @@ fn bench_activations<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, ran
             let plains: Vec<(&str, plain::Loops)> = [
                 ("plain-loop", plain::Build::Default),
                 ("plain-loop-avx2", plain::Build::Avx2),
+                ("plain-loop-avx512", plain::Build::Avx512),
             ]
             .into_iter()
             .filter_map(|(v, build)| Some((v, plain::loops(name, build)?)))

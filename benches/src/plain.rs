@@ -13,6 +13,8 @@
 //!   (`#[target_feature]`), i.e. what `-C target-cpu=native` gives on an AVX2 machine. The
 //!   compiler auto-vectorises what it can (the cheap activations); calls such as `f32::exp`
 //!   stay scalar library calls. x86-64 only, and only when the CPU has AVX2 and FMA.
+//! * [`loops`]`(name, Build::Avx512)`: the same with AVX-512 F/BW/CD/DQ/VL enabled too, what
+//!   `-C target-cpu=native` gives on an AVX-512 machine (only where the CPU has them).
 //!
 //! The loops use no `mul_add` and Rust does not contract `a*b+c`, so both builds compute the
 //! same bits.
@@ -32,6 +34,9 @@ pub enum Build {
     Default,
     /// Compiled with `#[target_feature(enable = "avx2,fma")]` (x86-64 with AVX2+FMA only).
     Avx2,
+    /// Compiled with AVX-512 F/BW/CD/DQ/VL (plus AVX2 and FMA) enabled: what
+    /// `-C target-cpu=native` gives on an AVX-512 machine (x86-64 with those features only).
+    Avx512,
 }
 
 impl Build {
@@ -40,6 +45,7 @@ impl Build {
         match self {
             Build::Default => true,
             Build::Avx2 => avx2_fma(),
+            Build::Avx512 => avx512(),
         }
     }
 }
@@ -48,6 +54,22 @@ fn avx2_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+fn avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        avx2_fma()
+            && std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512cd")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -123,60 +145,75 @@ fn fwd_deriv<T: Textbook>(x: &[f32], y: &mut [f32], d: &mut [f32]) {
     fwd_deriv_body::<T>(x, y, d)
 }
 
+/// One `#[target_feature]` build of the four loops: a module `$m` with safe entry points that
+/// assert `$detect` (the CPU has the features) before calling the feature-enabled bodies.
 #[cfg(target_arch = "x86_64")]
-mod x86 {
-    use super::*;
+macro_rules! feature_build {
+    ($m:ident, $features:literal, $detect:ident) => {
+        mod $m {
+            use super::*;
 
-    #[target_feature(enable = "avx2,fma")]
-    fn fwd_avx2<T: Textbook>(x: &[f32], y: &mut [f32]) {
-        fwd_body::<T>(x, y)
-    }
-    #[target_feature(enable = "avx2,fma")]
-    fn fwd_in_place_avx2<T: Textbook>(v: &mut [f32]) {
-        fwd_in_place_body::<T>(v)
-    }
-    #[target_feature(enable = "avx2,fma")]
-    fn bwd_avx2<T: Textbook>(x: &[f32], dy: &[f32], dx: &mut [f32]) {
-        bwd_body::<T>(x, dy, dx)
-    }
-    #[target_feature(enable = "avx2,fma")]
-    fn fwd_deriv_avx2<T: Textbook>(x: &[f32], y: &mut [f32], d: &mut [f32]) {
-        fwd_deriv_body::<T>(x, y, d)
-    }
+            #[target_feature(enable = $features)]
+            fn fwd_tf<T: Textbook>(x: &[f32], y: &mut [f32]) {
+                fwd_body::<T>(x, y)
+            }
+            #[target_feature(enable = $features)]
+            fn fwd_in_place_tf<T: Textbook>(v: &mut [f32]) {
+                fwd_in_place_body::<T>(v)
+            }
+            #[target_feature(enable = $features)]
+            fn bwd_tf<T: Textbook>(x: &[f32], dy: &[f32], dx: &mut [f32]) {
+                bwd_body::<T>(x, dy, dx)
+            }
+            #[target_feature(enable = $features)]
+            fn fwd_deriv_tf<T: Textbook>(x: &[f32], y: &mut [f32], d: &mut [f32]) {
+                fwd_deriv_body::<T>(x, y, d)
+            }
 
-    #[track_caller]
-    fn check_cpu() {
-        assert!(avx2_fma(), "plain loop (avx2 build) needs AVX2 and FMA");
-    }
+            #[track_caller]
+            fn check_cpu() {
+                assert!($detect(), concat!("plain loop build needs ", $features));
+            }
 
-    // Safe entry points (function pointers in `Loops` cannot be `#[target_feature]` functions):
-    // each checks the CPU first.
-    #[inline(never)]
-    pub(super) fn fwd<T: Textbook>(x: &[f32], y: &mut [f32]) {
-        check_cpu();
-        // SAFETY: `check_cpu` asserted that the CPU has AVX2 and FMA, the features enabled on
-        // `fwd_avx2`.
-        unsafe { fwd_avx2::<T>(x, y) }
-    }
-    #[inline(never)]
-    pub(super) fn fwd_in_place<T: Textbook>(v: &mut [f32]) {
-        check_cpu();
-        // SAFETY: as in `fwd`: AVX2 and FMA were checked.
-        unsafe { fwd_in_place_avx2::<T>(v) }
-    }
-    #[inline(never)]
-    pub(super) fn bwd<T: Textbook>(x: &[f32], dy: &[f32], dx: &mut [f32]) {
-        check_cpu();
-        // SAFETY: as in `fwd`: AVX2 and FMA were checked.
-        unsafe { bwd_avx2::<T>(x, dy, dx) }
-    }
-    #[inline(never)]
-    pub(super) fn fwd_deriv<T: Textbook>(x: &[f32], y: &mut [f32], d: &mut [f32]) {
-        check_cpu();
-        // SAFETY: as in `fwd`: AVX2 and FMA were checked.
-        unsafe { fwd_deriv_avx2::<T>(x, y, d) }
-    }
+            // Safe entry points (function pointers in `Loops` cannot be `#[target_feature]`
+            // functions): each checks the CPU first.
+            #[inline(never)]
+            pub(crate) fn fwd<T: Textbook>(x: &[f32], y: &mut [f32]) {
+                check_cpu();
+                // SAFETY: `check_cpu` asserted that the CPU has every feature enabled on
+                // `fwd_tf`.
+                unsafe { fwd_tf::<T>(x, y) }
+            }
+            #[inline(never)]
+            pub(crate) fn fwd_in_place<T: Textbook>(v: &mut [f32]) {
+                check_cpu();
+                // SAFETY: as in `fwd`: the features were checked.
+                unsafe { fwd_in_place_tf::<T>(v) }
+            }
+            #[inline(never)]
+            pub(crate) fn bwd<T: Textbook>(x: &[f32], dy: &[f32], dx: &mut [f32]) {
+                check_cpu();
+                // SAFETY: as in `fwd`: the features were checked.
+                unsafe { bwd_tf::<T>(x, dy, dx) }
+            }
+            #[inline(never)]
+            pub(crate) fn fwd_deriv<T: Textbook>(x: &[f32], y: &mut [f32], d: &mut [f32]) {
+                check_cpu();
+                // SAFETY: as in `fwd`: the features were checked.
+                unsafe { fwd_deriv_tf::<T>(x, y, d) }
+            }
+        }
+    };
 }
+
+#[cfg(target_arch = "x86_64")]
+feature_build!(x86_avx2, "avx2,fma", avx2_fma);
+#[cfg(target_arch = "x86_64")]
+feature_build!(
+    x86_avx512,
+    "avx512f,avx512bw,avx512cd,avx512dq,avx512vl,avx2,fma",
+    avx512
+);
 
 fn loops_of<T: Textbook>(build: Build) -> Option<Loops> {
     match build {
@@ -188,12 +225,19 @@ fn loops_of<T: Textbook>(build: Build) -> Option<Loops> {
         }),
         #[cfg(target_arch = "x86_64")]
         Build::Avx2 if avx2_fma() => Some(Loops {
-            forward: x86::fwd::<T>,
-            forward_in_place: x86::fwd_in_place::<T>,
-            backward: x86::bwd::<T>,
-            forward_with_derivative: x86::fwd_deriv::<T>,
+            forward: x86_avx2::fwd::<T>,
+            forward_in_place: x86_avx2::fwd_in_place::<T>,
+            backward: x86_avx2::bwd::<T>,
+            forward_with_derivative: x86_avx2::fwd_deriv::<T>,
         }),
-        Build::Avx2 => None,
+        #[cfg(target_arch = "x86_64")]
+        Build::Avx512 if avx512() => Some(Loops {
+            forward: x86_avx512::fwd::<T>,
+            forward_in_place: x86_avx512::fwd_in_place::<T>,
+            backward: x86_avx512::bwd::<T>,
+            forward_with_derivative: x86_avx512::fwd_deriv::<T>,
+        }),
+        Build::Avx2 | Build::Avx512 => None,
     }
 }
 
