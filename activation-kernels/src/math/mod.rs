@@ -57,6 +57,17 @@ use pulp::Simd;
 macro_rules! math_fns {
     ($($variant:ident => $f:ident, $name:literal, $doc:literal;)*) => {
         /// A function of the math core, for slice-level use, tests, benches and reports.
+        ///
+        /// ```
+        /// use activation_kernels::math::MathFn;
+        ///
+        /// for &f in MathFn::ALL {
+        ///     assert_eq!(MathFn::from_name(f.name()), Some(f));
+        /// }
+        /// let mut y = [0.0f32; 1];
+        /// MathFn::Erf.apply(&[0.0], &mut y);
+        /// assert_eq!(y, [0.0]);
+        /// ```
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum MathFn {
             $(#[doc = $doc] $variant,)*
@@ -67,6 +78,13 @@ macro_rules! math_fns {
             pub const ALL: &'static [MathFn] = &[$(MathFn::$variant,)*];
 
             /// The function's name (as used by the sweep tool and the report).
+            ///
+            /// ```
+            /// use activation_kernels::math::MathFn;
+            ///
+            /// assert_eq!(MathFn::Ln1p.name(), "ln1p");
+            /// assert_eq!(MathFn::Softplus.name(), "softplus");
+            /// ```
             pub const fn name(self) -> &'static str {
                 match self { $(MathFn::$variant => $name,)* }
             }
@@ -75,6 +93,18 @@ macro_rules! math_fns {
             ///
             /// # Panics
             /// If `src.len() != dst.len()`, or if `isa` is not available on this CPU.
+            ///
+            /// # Examples
+            /// ```
+            /// use activation_kernels::{Isa, math::MathFn};
+            ///
+            /// let x = [0.0f32, 20.0, -20.0];
+            /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+            /// MathFn::Tanh.apply_on(Isa::Scalar, &x, &mut a);
+            /// MathFn::Tanh.apply_on(Isa::best(), &x, &mut b);
+            /// assert_eq!(a, [0.0, 1.0, -1.0]);
+            /// assert_eq!(a, b); // the same bits on every ISA
+            /// ```
             #[track_caller]
             pub fn apply_on(self, isa: Isa, src: &[f32], dst: &mut [f32]) {
                 check_len("input and output", src.len(), dst.len());
@@ -82,6 +112,14 @@ macro_rules! math_fns {
             }
 
             /// In-place variant of [`MathFn::apply_on`].
+            ///
+            /// ```
+            /// use activation_kernels::{Isa, math::MathFn};
+            ///
+            /// let mut x = [0.0f32, f32::NEG_INFINITY];
+            /// MathFn::Exp.apply_in_place_on(Isa::Scalar, &mut x);
+            /// assert_eq!(x, [1.0, 0.0]);
+            /// ```
             pub fn apply_in_place_on(self, isa: Isa, x: &mut [f32]) {
                 match self { $(MathFn::$variant => isa.dispatch(MapInPlace { k: kernels::$variant, x }),)* }
             }
@@ -92,6 +130,20 @@ macro_rules! math_fns {
             use super::*;
             $(
                 #[doc = $doc]
+                #[doc = ""]
+                #[doc = "Within [`MathFn::max_ulp`] of [`MathFn::reference`] through a driver:"]
+                #[doc = ""]
+                #[doc = "```"]
+                #[doc = "use activation_kernels::{Isa, kernel::Map, math::{MathFn, kernels}, ulp::ulp_error};"]
+                #[doc = ""]
+                #[doc = "let x = [0.25f32, 0.5, 1.5];"]
+                #[doc = "let mut y = [0.0f32; 3];"]
+                #[doc = concat!("Isa::best().dispatch(Map { k: kernels::", stringify!($variant), ", src: &x, dst: &mut y });")]
+                #[doc = concat!("let f = MathFn::", stringify!($variant), ";")]
+                #[doc = "for (&x, &y) in x.iter().zip(&y) {"]
+                #[doc = "    assert!(ulp_error(y, f.reference(x as f64)) <= f.max_ulp());"]
+                #[doc = "}"]
+                #[doc = "```"]
                 #[derive(Copy, Clone, Debug, Default)]
                 pub struct $variant;
                 impl UnaryKernel for $variant {
@@ -122,22 +174,55 @@ impl MathFn {
     ///
     /// # Panics
     /// If `src.len() != dst.len()`.
+    ///
+    /// # Examples
+    /// ```
+    /// use activation_kernels::math::MathFn;
+    ///
+    /// let mut y = [0.0f32; 2];
+    /// MathFn::Ln.apply(&[1.0, core::f32::consts::E], &mut y);
+    /// assert_eq!(y[0], 0.0);
+    /// assert!((y[1] - 1.0).abs() <= f32::EPSILON);
+    /// ```
     #[track_caller]
     pub fn apply(self, src: &[f32], dst: &mut [f32]) {
         self.apply_on(Isa::best(), src, dst)
     }
 
     /// Applies the function in place on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::math::MathFn;
+    ///
+    /// let mut x = [0.0f32, 1e-30];
+    /// MathFn::Expm1.apply_in_place(&mut x);
+    /// assert_eq!(x, [0.0, 1e-30]); // e^x - 1 without cancellation
+    /// ```
     pub fn apply_in_place(self, x: &mut [f32]) {
         self.apply_in_place_on(Isa::best(), x)
     }
 
     /// Looks a function up by [`name`](MathFn::name).
+    ///
+    /// ```
+    /// use activation_kernels::math::MathFn;
+    ///
+    /// assert_eq!(MathFn::from_name("erfc"), Some(MathFn::Erfc));
+    /// assert_eq!(MathFn::from_name("cos"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<MathFn> {
         MathFn::ALL.iter().copied().find(|f| f.name() == name)
     }
 
     /// The f64 reference value (see [`mod@reference`]).
+    ///
+    /// ```
+    /// use activation_kernels::math::MathFn;
+    ///
+    /// assert_eq!(MathFn::Sigmoid.reference(0.0), 0.5);
+    /// assert_eq!(MathFn::Erfc.reference(0.0), 1.0);
+    /// assert!((MathFn::Exp.reference(1.0) - core::f64::consts::E).abs() <= f64::EPSILON * 3.0);
+    /// ```
     pub fn reference(self, x: f64) -> f64 {
         use reference as r;
         match self {
@@ -154,6 +239,19 @@ impl MathFn {
     }
 
     /// The guaranteed max error in ULP over all f32 inputs (from [`crate::accuracy`]).
+    ///
+    /// ```
+    /// use activation_kernels::{math::MathFn, ulp::ulp_error};
+    ///
+    /// let f = MathFn::Sigmoid;
+    /// let x = [-9.5f32, -1.25, 0.3, 4.0];
+    /// let mut y = [0.0f32; 4];
+    /// f.apply(&x, &mut y);
+    /// for (&x, &y) in x.iter().zip(&y) {
+    ///     assert!(ulp_error(y, f.reference(x as f64)) <= f.max_ulp());
+    /// }
+    /// assert_eq!(MathFn::Exp.max_ulp(), 1.0);
+    /// ```
     pub fn max_ulp(self) -> f64 {
         crate::accuracy::math_bound(self).bound_ulp
     }
