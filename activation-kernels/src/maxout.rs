@@ -46,12 +46,32 @@ fn shape_error(x_len: usize, k: usize, y_len: usize) -> ! {
 }
 
 /// `y[j] = max(x[j·k..j·k + k])`.
+///
+/// ```
+/// use activation_kernels::maxout;
+///
+/// let mut y = [0.0f32; 3];
+/// maxout::forward(&[1.0, 4.0, -2.0, -3.0, 0.0, f32::NAN], 2, &mut y);
+/// assert_eq!(y[..2], [4.0, -2.0]);
+/// assert!(y[2].is_nan()); // NaN in a group gives NaN
+/// ```
 #[track_caller]
 pub fn forward(x: &[f32], k: usize, y: &mut [f32]) {
     forward_on(Isa::best(), x, k, y)
 }
 
 /// [`forward`] on `isa`.
+///
+/// ```
+/// use activation_kernels::{Isa, maxout};
+///
+/// let x: Vec<f32> = (0..40).map(|i| ((i * 7) % 11) as f32).collect();
+/// let (mut a, mut b) = ([0.0f32; 10], [0.0f32; 10]);
+/// maxout::forward_on(Isa::Scalar, &x, 4, &mut a);
+/// maxout::forward_on(Isa::best(), &x, 4, &mut b);
+/// assert_eq!(a, b);
+/// assert_eq!(a[..2], [10.0, 9.0]); // max(0, 7, 3, 10), max(6, 2, 9, 5)
+/// ```
 #[track_caller]
 pub fn forward_on(isa: Isa, x: &[f32], k: usize, y: &mut [f32]) {
     check(x.len(), k, y.len());
@@ -62,6 +82,14 @@ pub fn forward_on(isa: Isa, x: &[f32], k: usize, y: &mut [f32]) {
 }
 
 /// `dx` = `dy[j]` at each group's arg-max, 0 elsewhere.
+///
+/// ```
+/// use activation_kernels::maxout;
+///
+/// let mut dx = [0.0f32; 4];
+/// maxout::backward(&[2.0, 1.0, 0.0, 3.0], 2, &[5.0, 6.0], &mut dx);
+/// assert_eq!(dx, [5.0, 0.0, 0.0, 6.0]);
+/// ```
 #[track_caller]
 pub fn backward(x: &[f32], k: usize, dy: &[f32], dx: &mut [f32]) {
     check_len("x and dx", x.len(), dx.len());

@@ -45,6 +45,16 @@ use crate::reduce::{SLOTS, Slots, vecs};
 use pulp::{Simd, WithSimd};
 
 /// PReLU with per-channel slopes (see the [module docs](self)).
+///
+/// ```
+/// use activation_kernels::prelu::Prelu;
+///
+/// // Channels-last [N = 2, C = 2]: slopes 0.1 and 0.2 alternate.
+/// let p = Prelu::new(&[0.1, 0.2], 1).unwrap();
+/// let mut y = [0.0f32; 4];
+/// p.forward(&[-10.0, -10.0, 3.0, -5.0], &mut y);
+/// assert_eq!(y, [-1.0, -2.0, 3.0, -1.0]);
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct Prelu<'a> {
     slopes: &'a [f32],
@@ -53,6 +63,16 @@ pub struct Prelu<'a> {
 
 impl<'a> Prelu<'a> {
     /// PReLU with `slopes.len()` channels of `inner` contiguous elements each.
+    ///
+    /// ```
+    /// use activation_kernels::prelu::Prelu;
+    ///
+    /// assert!(Prelu::new(&[0.25; 3], 4).is_ok());
+    /// assert_eq!(Prelu::new(&[], 1).unwrap_err().constraint, "at least one channel");
+    /// assert_eq!(Prelu::new(&[f32::NAN], 1).unwrap_err().param, "slopes");
+    /// let e = Prelu::new(&[0.25], 0).unwrap_err();
+    /// assert_eq!(e.to_string(), "prelu: invalid parameter `inner` = 0.0: requires inner > 0");
+    /// ```
     pub fn new(slopes: &'a [f32], inner: usize) -> Result<Self, ParamError> {
         if slopes.is_empty() {
             return Err(ParamError {
@@ -82,11 +102,25 @@ impl<'a> Prelu<'a> {
     }
 
     /// The slopes, one per channel.
+    ///
+    /// ```
+    /// use activation_kernels::prelu::Prelu;
+    ///
+    /// let slopes = [0.1f32, 0.2, 0.3];
+    /// assert_eq!(Prelu::new(&slopes, 1).unwrap().slopes(), &slopes);
+    /// ```
     pub fn slopes(&self) -> &'a [f32] {
         self.slopes
     }
 
     /// Elements per channel block.
+    ///
+    /// ```
+    /// use activation_kernels::prelu::Prelu;
+    ///
+    /// // NCHW with 8×8 images: 64 elements per channel block.
+    /// assert_eq!(Prelu::new(&[0.25; 3], 8 * 8).unwrap().inner(), 64);
+    /// ```
     pub fn inner(&self) -> usize {
         self.inner
     }
@@ -100,12 +134,33 @@ impl<'a> Prelu<'a> {
     }
 
     /// `y = prelu(x)`.
+    ///
+    /// ```
+    /// use activation_kernels::prelu::Prelu;
+    ///
+    /// // One channel: plain leaky ReLU with slope 0.5.
+    /// let p = Prelu::new(&[0.5], 1).unwrap();
+    /// let mut y = [0.0f32; 3];
+    /// p.forward(&[-4.0, 0.0, 4.0], &mut y);
+    /// assert_eq!(y, [-2.0, 0.0, 4.0]);
+    /// ```
     #[track_caller]
     pub fn forward(&self, x: &[f32], y: &mut [f32]) {
         self.forward_on(Isa::best(), x, y)
     }
 
     /// `y = prelu(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, prelu::Prelu};
+    ///
+    /// // [outer = 2, channels = 2, inner = 2].
+    /// let p = Prelu::new(&[0.5, 0.25], 2).unwrap();
+    /// let x = [-2.0f32, 1.0, -4.0, -8.0, /**/ -2.0, -2.0, 4.0, -4.0];
+    /// let mut y = [0.0f32; 8];
+    /// p.forward_on(Isa::Scalar, &x, &mut y);
+    /// assert_eq!(y, [-1.0, 1.0, -1.0, -2.0, -1.0, -1.0, 4.0, -1.0]);
+    /// ```
     #[track_caller]
     pub fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]) {
         check_len("input and output", x.len(), y.len());
@@ -117,12 +172,30 @@ impl<'a> Prelu<'a> {
     }
 
     /// `x = prelu(x)`.
+    ///
+    /// ```
+    /// use activation_kernels::prelu::Prelu;
+    ///
+    /// let p = Prelu::new(&[0.5, 2.0], 1).unwrap();
+    /// let mut x = [-2.0f32, -2.0, 3.0, 3.0];
+    /// p.forward_in_place(&mut x);
+    /// assert_eq!(x, [-1.0, -4.0, 3.0, 3.0]);
+    /// ```
     #[track_caller]
     pub fn forward_in_place(&self, x: &mut [f32]) {
         self.forward_in_place_on(Isa::best(), x)
     }
 
     /// `x = prelu(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, prelu::Prelu};
+    ///
+    /// let p = Prelu::new(&[0.0], 1).unwrap();
+    /// let mut x = [-2.0f32, 3.0];
+    /// p.forward_in_place_on(Isa::best(), &mut x);
+    /// assert_eq!(x, [0.0, 3.0]);
+    /// ```
     #[track_caller]
     pub fn forward_in_place_on(&self, isa: Isa, x: &mut [f32]) {
         self.check(x.len());
@@ -133,12 +206,39 @@ impl<'a> Prelu<'a> {
     }
 
     /// `dx = dy·prelu'(x)` and `dslopes[c] = Σ dy·x` over channel `c`'s `x ≤ 0`.
+    ///
+    /// ```
+    /// use activation_kernels::prelu::Prelu;
+    ///
+    /// // Channels-last, 2 channels: x columns [-1, 3] and [2, -4].
+    /// let p = Prelu::new(&[0.1, 0.2], 1).unwrap();
+    /// let x = [-1.0f32, 2.0, 3.0, -4.0];
+    /// let dy = [1.0f32, 1.0, 2.0, 2.0];
+    /// let (mut dx, mut dslopes) = ([0.0f32; 4], [0.0f32; 2]);
+    /// p.backward(&x, &dy, &mut dx, &mut dslopes);
+    /// assert_eq!(dx, [0.1, 1.0, 2.0, 0.4]);
+    /// assert_eq!(dslopes, [-1.0, -8.0]); // Σ dy·x over x <= 0
+    /// ```
     #[track_caller]
     pub fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32], dslopes: &mut [f32]) {
         self.backward_on(Isa::best(), x, dy, dx, dslopes)
     }
 
     /// [`Prelu::backward`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, prelu::Prelu};
+    ///
+    /// let p = Prelu::new(&[0.5], 1).unwrap();
+    /// let x: Vec<f32> = (0..100).map(|i| i as f32 - 50.0).collect();
+    /// let dy = vec![1.0f32; 100];
+    /// let (mut dx, mut ds) = (vec![0.0f32; 100], [0.0f32; 1]);
+    /// p.backward_on(Isa::Scalar, &x, &dy, &mut dx, &mut ds);
+    /// let (mut dx2, mut ds2) = (vec![0.0f32; 100], [0.0f32; 1]);
+    /// p.backward_on(Isa::best(), &x, &dy, &mut dx2, &mut ds2);
+    /// assert_eq!((&dx, ds), (&dx2, ds2)); // bit-identical on every ISA
+    /// assert_eq!(ds, [-1275.0]); // -50 - 49 - ... - 0
+    /// ```
     #[track_caller]
     pub fn backward_on(
         &self,

@@ -47,6 +47,18 @@ use crate::prelu::leaky;
 use pulp::{Simd, WithSimd};
 
 /// RReLU with slopes drawn from `U(lower, upper)` in training (see the [module docs](self)).
+///
+/// ```
+/// use activation_kernels::rrelu::Rrelu;
+///
+/// let r = Rrelu::new(0.1, 0.3).unwrap();
+/// let x = [-2.0f32, 3.0];
+/// let mut y = [0.0f32; 2];
+/// r.forward_eval(&x, &mut y);
+/// assert_eq!(y, [-0.4, 3.0]); // slope (0.1 + 0.3)/2
+/// r.forward_train(&x, &mut y, 7, 0);
+/// assert!(y[0] <= -0.2 && y[0] >= -0.6 && y[1] == 3.0);
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct Rrelu {
     /// Smallest slope (PyTorch default 1/8).
@@ -66,6 +78,15 @@ impl Default for Rrelu {
 
 impl Rrelu {
     /// RReLU with slopes in `[lower, upper]` (finite, `0 <= lower <= upper`).
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// assert_eq!(Rrelu::new(0.125, 0.25).unwrap().upper, 0.25);
+    /// let e = Rrelu::new(0.5, 0.25).unwrap_err();
+    /// assert_eq!(e.to_string(), "rrelu: invalid parameter `lower` = 0.5: requires lower <= upper");
+    /// assert!(Rrelu::new(-0.1, 0.2).is_err());
+    /// ```
     pub fn new(lower: f32, upper: f32) -> Result<Self, ParamError> {
         let r = Rrelu { lower, upper };
         r.validate()?;
@@ -73,6 +94,14 @@ impl Rrelu {
     }
 
     /// Checks the parameters.
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// assert!(Rrelu::default().validate().is_ok());
+    /// let bad = Rrelu { lower: 0.0, upper: f32::INFINITY };
+    /// assert_eq!(bad.validate().unwrap_err().param, "upper");
+    /// ```
     pub fn validate(&self) -> Result<(), ParamError> {
         for (param, value) in [("lower", self.lower), ("upper", self.upper)] {
             if !value.is_finite() {
@@ -111,11 +140,30 @@ impl Rrelu {
     }
 
     /// The evaluation-mode slope `(lower + upper)/2`.
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// assert_eq!(Rrelu::new(0.25, 0.75).unwrap().eval_slope(), 0.5);
+    /// ```
     pub fn eval_slope(&self) -> f32 {
         (self.lower + self.upper) * 0.5
     }
 
     /// The training-mode slope of the element with global index `index`.
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// let r = Rrelu::default();
+    /// let s: Vec<f32> = (0..1000).map(|i| r.slope(1, i)).collect();
+    /// assert!(s.iter().all(|&s| (r.lower..=r.upper).contains(&s)));
+    /// assert_eq!(s[5], r.slope(1, 5)); // a pure function of (seed, index)
+    /// assert_ne!(s[..8], (0..8).map(|i| r.slope(2, i)).collect::<Vec<_>>()[..]); // seed matters
+    /// // And the slopes are spread over the range.
+    /// let mean = s.iter().sum::<f32>() / 1000.0;
+    /// assert!((mean - r.eval_slope()).abs() < 0.02);
+    /// ```
     pub fn slope(&self, seed: u64, index: u64) -> f32 {
         let (k1, k2) = keys(seed, (index >> 32) as u32);
         let u = unit(hash(index as u32, k1, k2));
@@ -123,12 +171,33 @@ impl Rrelu {
     }
 
     /// Training forward: `y = rrelu(x)` with the slopes of `(seed, offset + j)`.
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// let r = Rrelu::default();
+    /// let x = [-1.0f32, -1.0, 4.0];
+    /// let mut y = [0.0f32; 3];
+    /// r.forward_train(&x, &mut y, 3, 100);
+    /// assert_eq!(y, [-r.slope(3, 100), -r.slope(3, 101), 4.0]);
+    /// ```
     #[track_caller]
     pub fn forward_train(&self, x: &[f32], y: &mut [f32], seed: u64, offset: u64) {
         self.forward_train_on(Isa::best(), x, y, seed, offset)
     }
 
     /// [`Rrelu::forward_train`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rrelu::Rrelu};
+    ///
+    /// let r = Rrelu::default();
+    /// let x: Vec<f32> = (0..37).map(|i| i as f32 - 20.0).collect();
+    /// let (mut a, mut b) = (vec![0.0f32; 37], vec![0.0f32; 37]);
+    /// r.forward_train_on(Isa::Scalar, &x, &mut a, 9, 0);
+    /// r.forward_train_on(Isa::best(), &x, &mut b, 9, 0);
+    /// assert_eq!(a, b); // the same slopes on every ISA
+    /// ```
     #[track_caller]
     pub fn forward_train_on(&self, isa: Isa, x: &[f32], y: &mut [f32], seed: u64, offset: u64) {
         check_len("input and output", x.len(), y.len());
@@ -145,12 +214,34 @@ impl Rrelu {
 
     /// Training backward: `dx = dy·rrelu'(x)` with the same slopes as the forward call with
     /// this `(seed, offset)`.
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// let r = Rrelu::default();
+    /// let x = [-2.0f32, 5.0];
+    /// let mut dx = [0.0f32; 2];
+    /// r.backward_train(&x, &[10.0, 10.0], &mut dx, 4, 0);
+    /// assert_eq!(dx, [10.0 * r.slope(4, 0), 10.0]);
+    /// ```
     #[track_caller]
     pub fn backward_train(&self, x: &[f32], dy: &[f32], dx: &mut [f32], seed: u64, offset: u64) {
         self.backward_train_on(Isa::best(), x, dy, dx, seed, offset)
     }
 
     /// [`Rrelu::backward_train`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rrelu::Rrelu};
+    ///
+    /// let r = Rrelu::default();
+    /// let x = [-1.0f32; 5];
+    /// let mut dx = [0.0f32; 5];
+    /// r.backward_train_on(Isa::Scalar, &x, &[1.0; 5], &mut dx, 11, 7);
+    /// for (j, &d) in dx.iter().enumerate() {
+    ///     assert_eq!(d, r.slope(11, 7 + j as u64));
+    /// }
+    /// ```
     #[track_caller]
     pub fn backward_train_on(
         &self,
@@ -175,6 +266,14 @@ impl Rrelu {
     }
 
     /// Evaluation forward: leaky ReLU with [`Rrelu::eval_slope`].
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// let mut y = [0.0f32; 2];
+    /// Rrelu::new(0.2, 0.2).unwrap().forward_eval(&[-5.0, 5.0], &mut y);
+    /// assert_eq!(y, [-1.0, 5.0]);
+    /// ```
     #[track_caller]
     pub fn forward_eval(&self, x: &[f32], y: &mut [f32]) {
         self.checked();
@@ -182,6 +281,14 @@ impl Rrelu {
     }
 
     /// Evaluation backward: `dx = dy·leaky'(x)` with [`Rrelu::eval_slope`].
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// let mut dx = [0.0f32; 2];
+    /// Rrelu::new(0.25, 0.75).unwrap().backward_eval(&[-5.0, 5.0], &[2.0, 2.0], &mut dx);
+    /// assert_eq!(dx, [1.0, 2.0]); // 2·0.5 and 2·1
+    /// ```
     #[track_caller]
     pub fn backward_eval(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
         self.checked();
@@ -190,6 +297,14 @@ impl Rrelu {
 
     /// The evaluation-mode function as a [`LeakyRelu`](crate::activations::LeakyRelu)
     /// (for the rest of the [`Activation`] API).
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, rrelu::Rrelu};
+    ///
+    /// let leaky = Rrelu::new(0.1, 0.3).unwrap().eval_activation();
+    /// assert_eq!(leaky.info().name, "leaky_relu");
+    /// assert!((leaky.alpha - 0.2).abs() <= f32::EPSILON);
+    /// ```
     pub fn eval_activation(&self) -> crate::activations::LeakyRelu {
         crate::activations::LeakyRelu {
             alpha: self.eval_slope(),
