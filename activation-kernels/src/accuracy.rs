@@ -9,6 +9,21 @@
 use crate::math::MathFn;
 
 /// Accuracy of one math-core function.
+///
+/// ```
+/// use activation_kernels::{accuracy::MATH, ulp::ulp_error};
+///
+/// // Every recorded maximum is within its bound and reproduces at its worst input.
+/// for row in MATH {
+///     let (Some(measured), Some(bits)) = (row.measured_ulp, row.worst_input) else { continue };
+///     assert!(measured <= row.bound_ulp);
+///     let x = f32::from_bits(bits);
+///     let mut y = [0.0f32];
+///     row.func.apply(&[x], &mut y);
+///     let err = ulp_error(y[0], row.func.reference(x as f64));
+///     assert!((err - measured).abs() < 0.01, "{:?}: {err} vs {measured}", row.func);
+/// }
+/// ```
 #[derive(Copy, Clone, Debug)]
 pub struct MathAccuracy {
     /// The function.
@@ -51,6 +66,14 @@ const fn row(
 }
 
 /// The table row of `f`.
+///
+/// ```
+/// use activation_kernels::{accuracy::math_bound, math::MathFn};
+///
+/// let exp = math_bound(MathFn::Exp);
+/// assert_eq!((exp.func, exp.bound_ulp), (MathFn::Exp, 1.0));
+/// assert_eq!(exp.bound_ulp, MathFn::Exp.max_ulp());
+/// ```
 pub fn math_bound(f: MathFn) -> MathAccuracy {
     match MATH.iter().find(|r| r.func == f) {
         Some(r) => *r,

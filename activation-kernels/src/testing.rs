@@ -35,6 +35,15 @@ use std::string::String;
 use std::vec::Vec;
 
 /// What [`check`] measured.
+///
+/// ```
+/// use activation_kernels::{Isa, activations::Relu, testing};
+///
+/// let rep = testing::check_report(&Relu);
+/// assert!(rep.failures.is_empty());
+/// assert_eq!((rep.name, rep.isas[0]), ("relu", Isa::Scalar));
+/// assert_eq!(rep.forward_max_ulp, 0.0); // relu is exact
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct CheckReport {
     /// Activation name.
@@ -57,6 +66,16 @@ pub struct CheckReport {
 
 /// Inputs: an odd stride over every f32 bit pattern, a dense grid on [-12, 12] and the
 /// special values.
+///
+/// ```
+/// use activation_kernels::testing::sweep_inputs;
+///
+/// let xs = sweep_inputs();
+/// assert!(xs.len() > 50_000);
+/// assert!(xs.contains(&f32::INFINITY) && xs.contains(&f32::MIN_POSITIVE));
+/// assert!(xs.iter().any(|x| x.is_nan()));
+/// assert!(xs.iter().filter(|x| x.abs() <= 1.0).count() > 1000); // dense near zero
+/// ```
 pub fn sweep_inputs() -> Vec<f32> {
     let stride: u64 = if cfg!(target_arch = "aarch64") {
         65_537
@@ -107,6 +126,13 @@ fn limit(f: impl Fn(f64) -> f64, x: f64) -> f64 {
 }
 
 /// Runs every check on `a` and panics with a list of failures if any fails.
+///
+/// ```
+/// use activation_kernels::{activations::Softsign, testing};
+///
+/// let rep = testing::check(&Softsign); // panics if any check fails
+/// assert!(rep.forward_max_ulp <= 2.0 && rep.derivative_max_ulp <= 4.0);
+/// ```
 #[track_caller]
 pub fn check<A: Activation>(a: &A) -> CheckReport {
     let r = check_report(a);
@@ -122,6 +148,17 @@ pub fn check<A: Activation>(a: &A) -> CheckReport {
 }
 
 /// Runs every check on `a` and returns what was measured (no panic).
+///
+/// ```
+/// use activation_kernels::{activation, testing};
+///
+/// // A wrong hand-written derivative is caught (d/dx x² is 2x, not 3x).
+/// #[activation(name = "bad_square", forward = x * x, derivative = 3.0 * x, tests = false)]
+/// pub struct BadSquare;
+///
+/// let rep = testing::check_report(&BadSquare);
+/// assert!(!rep.failures.is_empty());
+/// ```
 pub fn check_report<A: Activation>(a: &A) -> CheckReport {
     let info = a.info();
     let mut rep = CheckReport {
@@ -327,6 +364,13 @@ pub fn check_report<A: Activation>(a: &A) -> CheckReport {
 
 /// Checks `backward_from_output`: bit-identical on every ISA, within the definition's
 /// derivative bound of its formula evaluated in f64 on the same `y`, and NaN → NaN.
+///
+/// ```
+/// use activation_kernels::{activations::Tanh, testing};
+///
+/// // Panics if `backward_from_output` is off its bound, differs between ISAs or loses a NaN.
+/// testing::check_from_output(&Tanh);
+/// ```
 #[track_caller]
 pub fn check_from_output<A: OutputDerivative>(a: &A) {
     let info = a.info();

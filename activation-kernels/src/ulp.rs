@@ -2,6 +2,15 @@
 
 /// The ULP of f32 at the magnitude of `r`: `2^(e - 23)` where `2^e ≤ |r| < 2^(e+1)`, clamped
 /// to the subnormal spacing `2^-149` below `2^-126` and to `2^104` at the top of the range.
+///
+/// ```
+/// use activation_kernels::ulp::f32_ulp_at;
+///
+/// assert_eq!(f32_ulp_at(1.0), f32::EPSILON as f64);
+/// assert_eq!(f32_ulp_at(-1.9), f32::EPSILON as f64);
+/// assert_eq!(f32_ulp_at(3.0), 2.0 * f32::EPSILON as f64);
+/// assert_eq!(f32_ulp_at(0.0), 2f64.powi(-149)); // subnormal spacing
+/// ```
 pub fn f32_ulp_at(r: f64) -> f64 {
     let a = r.abs();
     if a < f32::MIN_POSITIVE as f64 {
@@ -18,6 +27,17 @@ pub fn f32_ulp_at(r: f64) -> f64 {
 ///   that are clamped to it, so a correctly overflowing result has error 0 and `inf` for a value
 ///   just below the overflow threshold has a finite error.
 /// * Results below the normal range are judged in absolute subnormal ULPs (`2^-149`).
+///
+/// ```
+/// use activation_kernels::ulp::ulp_error;
+///
+/// assert_eq!(ulp_error(1.0, 1.0), 0.0);
+/// assert_eq!(ulp_error(1.0 + f32::EPSILON, 1.0), 1.0);
+/// assert_eq!(ulp_error(1.0, 1.0 + f32::EPSILON as f64 / 4.0), 0.25);
+/// assert_eq!(ulp_error(f32::NAN, f64::NAN), 0.0);
+/// assert_eq!(ulp_error(1.0, f64::NAN), f64::INFINITY);
+/// assert_eq!(ulp_error(f32::INFINITY, 1e300), 0.0); // correct overflow
+/// ```
 pub fn ulp_error(y: f32, r: f64) -> f64 {
     if r.is_nan() || y.is_nan() {
         return if r.is_nan() && y.is_nan() {
@@ -41,6 +61,14 @@ pub fn ulp_error(y: f32, r: f64) -> f64 {
 
 /// Whether two f32 values are the same result: identical bits, or both NaN (NaN payloads are
 /// not part of the contract).
+///
+/// ```
+/// use activation_kernels::ulp::same_result;
+///
+/// assert!(same_result(1.5, 1.5));
+/// assert!(same_result(f32::NAN, -f32::NAN));
+/// assert!(!same_result(0.0, -0.0)); // different bits
+/// ```
 pub fn same_result(a: f32, b: f32) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }
