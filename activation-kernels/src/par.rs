@@ -8,10 +8,13 @@
 //!
 //! ```
 //! # #[cfg(feature = "rayon")] {
-//! use activation_kernels::{activations::Swish, par};
+//! use activation_kernels::{Activation, activations::Swish, par};
 //! let x = vec![0.5f32; 1 << 20];
 //! let mut y = vec![0.0f32; x.len()];
 //! par::forward(&Swish::default(), &x, &mut y);
+//! let mut serial = vec![0.0f32; x.len()];
+//! Swish::default().forward(&x, &mut serial);
+//! assert_eq!(y, serial);
 //! # }
 //! ```
 
@@ -21,6 +24,12 @@ use crate::math::MathFn;
 use rayon::prelude::*;
 
 /// Elements per parallel task.
+///
+/// ```
+/// use activation_kernels::par::CHUNK;
+///
+/// assert_eq!(CHUNK * core::mem::size_of::<f32>(), 256 * 1024);
+/// ```
 pub const CHUNK: usize = 1 << 16;
 
 fn serial(n: usize) -> bool {
@@ -28,6 +37,16 @@ fn serial(n: usize) -> bool {
 }
 
 /// Parallel [`Activation::forward`]. Panics on a length mismatch.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Gelu, par};
+///
+/// let x: Vec<f32> = (0..300_000).map(|i| (i % 1000) as f32 / 100.0 - 5.0).collect();
+/// let (mut y, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
+/// par::forward(&Gelu, &x, &mut y);
+/// Gelu.forward(&x, &mut serial);
+/// assert_eq!(y, serial);
+/// ```
 #[track_caller]
 pub fn forward<A: Activation>(a: &A, x: &[f32], y: &mut [f32]) {
     check_len("input and output", x.len(), y.len());
@@ -40,6 +59,14 @@ pub fn forward<A: Activation>(a: &A, x: &[f32], y: &mut [f32]) {
 }
 
 /// Parallel [`Activation::forward_in_place`].
+///
+/// ```
+/// use activation_kernels::{activations::Relu, par};
+///
+/// let mut x: Vec<f32> = (0..300_000).map(|i| i as f32 - 150_000.0).collect();
+/// par::forward_in_place(&Relu, &mut x);
+/// assert!(x.iter().enumerate().all(|(i, &y)| y == (i as f32 - 150_000.0).max(0.0)));
+/// ```
 pub fn forward_in_place<A: Activation>(a: &A, x: &mut [f32]) {
     if serial(x.len()) {
         return a.forward_in_place(x);
@@ -48,6 +75,16 @@ pub fn forward_in_place<A: Activation>(a: &A, x: &mut [f32]) {
 }
 
 /// Parallel [`Activation::derivative`]. Panics on a length mismatch.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Tanh, par};
+///
+/// let x: Vec<f32> = (0..300_000).map(|i| (i % 777) as f32 / 77.0 - 5.0).collect();
+/// let (mut d, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
+/// par::derivative(&Tanh, &x, &mut d);
+/// Tanh.derivative(&x, &mut serial);
+/// assert_eq!(d, serial);
+/// ```
 #[track_caller]
 pub fn derivative<A: Activation>(a: &A, x: &[f32], d: &mut [f32]) {
     check_len("input and output", x.len(), d.len());
@@ -60,6 +97,16 @@ pub fn derivative<A: Activation>(a: &A, x: &[f32], d: &mut [f32]) {
 }
 
 /// Parallel [`Activation::backward`]. Panics on a length mismatch.
+///
+/// ```
+/// use activation_kernels::{activations::Relu6, par};
+///
+/// let x: Vec<f32> = (0..300_000).map(|i| (i % 10) as f32 - 2.0).collect();
+/// let dy = vec![2.0f32; x.len()];
+/// let mut dx = vec![0.0f32; x.len()];
+/// par::backward(&Relu6, &x, &dy, &mut dx);
+/// assert!(x.iter().zip(&dx).all(|(&x, &g)| g == if x > 0.0 && x <= 6.0 { 2.0 } else { 0.0 }));
+/// ```
 #[track_caller]
 pub fn backward<A: Activation>(a: &A, x: &[f32], dy: &[f32], dx: &mut [f32]) {
     check_len("x and dx", x.len(), dx.len());
@@ -74,6 +121,19 @@ pub fn backward<A: Activation>(a: &A, x: &[f32], dy: &[f32], dx: &mut [f32]) {
 }
 
 /// Parallel [`Activation::forward_with_derivative`]. Panics on a length mismatch.
+///
+/// ```
+/// use activation_kernels::{Activation, activations::Swish, par};
+///
+/// let silu = Swish::default();
+/// let x: Vec<f32> = (0..300_000).map(|i| (i % 999) as f32 / 99.0 - 5.0).collect();
+/// let n = x.len();
+/// let (mut y, mut d) = (vec![0.0f32; n], vec![0.0f32; n]);
+/// par::forward_with_derivative(&silu, &x, &mut y, &mut d);
+/// let (mut y1, mut d1) = (vec![0.0f32; n], vec![0.0f32; n]);
+/// silu.forward_with_derivative(&x, &mut y1, &mut d1);
+/// assert!(y == y1 && d == d1);
+/// ```
 #[track_caller]
 pub fn forward_with_derivative<A: Activation>(a: &A, x: &[f32], y: &mut [f32], d: &mut [f32]) {
     check_len("input and output", x.len(), y.len());
@@ -88,6 +148,15 @@ pub fn forward_with_derivative<A: Activation>(a: &A, x: &[f32], y: &mut [f32], d
 }
 
 /// Parallel [`MathFn::apply`]. Panics on a length mismatch.
+///
+/// ```
+/// use activation_kernels::{math::MathFn, par};
+///
+/// let x = vec![0.0f32; 300_000];
+/// let mut y = vec![f32::NAN; x.len()];
+/// par::apply(MathFn::Exp, &x, &mut y);
+/// assert!(y.iter().all(|&y| y == 1.0));
+/// ```
 #[track_caller]
 pub fn apply(f: MathFn, x: &[f32], y: &mut [f32]) {
     check_len("input and output", x.len(), y.len());
@@ -106,6 +175,19 @@ fn row_step(row_len: usize) -> usize {
 
 /// Parallel [`RowActivation::forward`](crate::rowwise::RowActivation::forward): whole rows
 /// per task, so the results are bit-identical to the single-thread call. Panics like it.
+///
+/// ```
+/// use activation_kernels::{par, rowwise::{RowActivation, Softmax}};
+///
+/// let row_len = 1000;
+/// let x: Vec<f32> = (0..300 * row_len).map(|i| (i % 37) as f32 / 10.0).collect();
+/// let (mut y, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
+/// par::rows_forward(&Softmax::new(), &x, &mut y, row_len);
+/// Softmax::new().forward(&x, &mut serial, row_len);
+/// assert_eq!(y, serial);
+/// let row_sum: f32 = y[..row_len].iter().sum();
+/// assert!((row_sum - 1.0).abs() < 1e-4);
+/// ```
 #[track_caller]
 pub fn rows_forward<R: crate::rowwise::RowActivation + Sync>(
     f: &R,
@@ -126,6 +208,20 @@ pub fn rows_forward<R: crate::rowwise::RowActivation + Sync>(
 
 /// Parallel [`RowActivation::backward`](crate::rowwise::RowActivation::backward) (whole rows
 /// per task; bit-identical to the single-thread call).
+///
+/// ```
+/// use activation_kernels::{par, rowwise::{RowActivation, Softmax}};
+///
+/// let row_len = 1000;
+/// let x: Vec<f32> = (0..300 * row_len).map(|i| (i % 37) as f32 / 10.0).collect();
+/// let mut y = vec![0.0f32; x.len()];
+/// Softmax::new().forward(&x, &mut y, row_len);
+/// let dy: Vec<f32> = (0..x.len()).map(|i| (i % 5) as f32).collect();
+/// let (mut dx, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
+/// par::rows_backward(&Softmax::new(), &y, &dy, &mut dx, row_len);
+/// Softmax::new().backward(&y, &dy, &mut serial, row_len);
+/// assert_eq!(dx, serial);
+/// ```
 #[track_caller]
 pub fn rows_backward<R: crate::rowwise::RowActivation + Sync>(
     f: &R,
@@ -149,6 +245,17 @@ pub fn rows_backward<R: crate::rowwise::RowActivation + Sync>(
 
 /// Parallel [`Rrelu::forward_train`](crate::rrelu::Rrelu::forward_train): each chunk passes
 /// its global offset, so the slopes (and results) are those of the single-thread call.
+///
+/// ```
+/// use activation_kernels::{par, rrelu::Rrelu};
+///
+/// let r = Rrelu::default();
+/// let x = vec![-1.0f32; 300_000];
+/// let (mut y, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
+/// par::rrelu_forward_train(&r, &x, &mut y, 5, 0);
+/// r.forward_train(&x, &mut serial, 5, 0);
+/// assert_eq!(y, serial); // the same slopes, whatever the thread count
+/// ```
 #[track_caller]
 pub fn rrelu_forward_train(
     r: &crate::rrelu::Rrelu,
@@ -171,6 +278,17 @@ pub fn rrelu_forward_train(
 
 /// Parallel [`Rrelu::backward_train`](crate::rrelu::Rrelu::backward_train) (same slopes as
 /// the single-thread call).
+///
+/// ```
+/// use activation_kernels::{par, rrelu::Rrelu};
+///
+/// let r = Rrelu::default();
+/// let x = vec![-1.0f32; 300_000];
+/// let dy = vec![1.0f32; x.len()];
+/// let mut dx = vec![0.0f32; x.len()];
+/// par::rrelu_backward_train(&r, &x, &dy, &mut dx, 5, 10);
+/// assert_eq!((dx[0], dx[250_000]), (r.slope(5, 10), r.slope(5, 250_010)));
+/// ```
 #[track_caller]
 pub fn rrelu_backward_train(
     r: &crate::rrelu::Rrelu,

@@ -36,6 +36,19 @@ use std::vec::Vec;
 use std::{format, vec};
 
 /// Rendering or writing a plot failed.
+///
+/// ```
+/// use activation_kernels::plot::{self, PlotError};
+///
+/// // A regular file where a directory is needed: the write fails with an I/O error.
+/// let file = std::env::temp_dir().join(format!("ak-plot-err-{}", std::process::id()));
+/// std::fs::write(&file, "")?;
+/// let err = plot::render_svg(&file.join("chart.svg"), (100, 100), 1, &[]).unwrap_err();
+/// assert!(matches!(err, PlotError::Io(_)));
+/// assert!(err.to_string().starts_with("writing the plot failed"));
+/// std::fs::remove_file(&file)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub enum PlotError {
     /// The drawing backend reported an error.
@@ -66,9 +79,26 @@ fn draw_err(e: impl fmt::Display) -> PlotError {
 }
 
 /// `(x, y)` points of a line.
+///
+/// ```
+/// use activation_kernels::{plot, registry};
+///
+/// let (f, _) = plot::activation_curves(registry::lookup("relu").unwrap(), -1.0, 1.0, 3);
+/// assert_eq!(f, vec![(-1.0, 0.0), (0.0, 0.0), (1.0, 1.0)]);
+/// ```
 pub type Points = Vec<(f64, f64)>;
 
 /// One line of a chart. Non-finite points break the line (they are not drawn).
+///
+/// ```
+/// use activation_kernels::{plot, registry};
+///
+/// let chart = plot::activation_chart(registry::lookup("tanh").unwrap());
+/// let (f, d) = (&chart.series[0], &chart.series[1]);
+/// assert_eq!((f.label.as_str(), f.dashed), ("f(x)", false));
+/// assert!(d.dashed);
+/// assert_eq!(d.points[120], (0.0, 1.0)); // tanh'(0) at the middle of [-6, 6]
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     /// Legend text.
@@ -82,6 +112,16 @@ pub struct Series {
 }
 
 /// How x coordinates map to axis labels.
+///
+/// ```
+/// use activation_kernels::{plot::{self, Direction, Domain, XScale}, registry};
+///
+/// let relu = registry::lookup("relu").unwrap();
+/// assert_eq!(plot::activation_chart(relu).x_scale, XScale::Linear);
+/// let p = plot::ulp_profiles(relu, Direction::Forward, Domain::AllF32, 1000, 8);
+/// let chart = plot::ulp_chart(relu, Direction::Forward, Domain::AllF32, &p);
+/// assert_eq!(chart.x_scale, XScale::F32Order);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum XScale {
     /// Plain numbers.
@@ -92,6 +132,18 @@ pub enum XScale {
 }
 
 /// Where the legend goes (inside the plotting area).
+///
+/// ```
+/// use activation_kernels::{plot::{self, Legend}, registry};
+///
+/// let mut chart = plot::activation_chart(registry::lookup("elu").unwrap());
+/// assert_eq!(chart.legend, Legend::UpperLeft);
+/// let with = plot::render_svg_string((400, 300), 1, &[chart.clone()])?;
+/// chart.legend = Legend::None;
+/// let without = plot::render_svg_string((400, 300), 1, &[chart])?;
+/// assert!(with.contains("f(x)") && !without.contains("f(x)"));
+/// # Ok::<(), plot::PlotError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Legend {
     /// No legend.
@@ -107,6 +159,29 @@ pub enum Legend {
 }
 
 /// A line chart.
+///
+/// ```
+/// use activation_kernels::plot::{self, Chart, Legend, Series, XScale};
+///
+/// let chart = Chart {
+///     title: "squares".to_string(),
+///     x_desc: "n".to_string(),
+///     y_desc: "n²".to_string(),
+///     x_scale: XScale::Linear,
+///     x_range: None,
+///     y_range: None,
+///     series: vec![Series {
+///         label: "n²".to_string(),
+///         points: (0..10).map(|n| (n as f64, (n * n) as f64)).collect(),
+///         dashed: false,
+///         color: 0,
+///     }],
+///     legend: Legend::UpperLeft,
+/// };
+/// let svg = plot::render_svg_string((400, 300), 1, &[chart])?;
+/// assert!(svg.starts_with("<svg") && svg.contains("squares"));
+/// # Ok::<(), plot::PlotError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
     /// Caption above the chart.
@@ -130,6 +205,17 @@ pub struct Chart {
 /// The position of `x` in f32 bit order, in binades: `±(bits of |x|) / 2^23`, so `0` is zero,
 /// `±1` is `±f32::MIN_POSITIVE` (the end of the subnormals), `±(e + 127)` is `±2^e` and `±255`
 /// is `±inf`. Monotonic in `x`; NaN maps to NaN.
+///
+/// ```
+/// use activation_kernels::plot::f32_order;
+///
+/// assert_eq!(f32_order(0.0), 0.0);
+/// assert_eq!(f32_order(f32::MIN_POSITIVE), 1.0);
+/// assert_eq!(f32_order(1.0), 127.0);
+/// assert_eq!(f32_order(-2.0), -128.0);
+/// assert_eq!(f32_order(f32::INFINITY), 255.0);
+/// assert!(f32_order(1.5) > f32_order(1.0));
+/// ```
 pub fn f32_order(x: f32) -> f64 {
     if x.is_nan() {
         return f64::NAN;
@@ -139,6 +225,15 @@ pub fn f32_order(x: f32) -> f64 {
 }
 
 /// The f32 at bit-order position `t` ([`f32_order`]'s inverse, rounded to the nearest value).
+///
+/// ```
+/// use activation_kernels::plot::{f32_from_order, f32_order};
+///
+/// assert_eq!(f32_from_order(127.0), 1.0);
+/// for x in [0.0f32, -3.5, 1e-40, f32::MAX, f32::NEG_INFINITY] {
+///     assert_eq!(f32_from_order(f32_order(x)), x);
+/// }
+/// ```
 pub fn f32_from_order(t: f64) -> f32 {
     let m = (t.abs() * (1u64 << 23) as f64)
         .round()
@@ -298,6 +393,18 @@ fn draw_chart<DB: DrawingBackend>(
 
 /// Renders `charts` as a grid with `cols` columns (rows as needed) into an SVG document of
 /// `size` = (width, height) pixels.
+///
+/// ```
+/// use activation_kernels::{plot, registry};
+///
+/// let charts: Vec<_> = ["relu", "gelu"]
+///     .iter()
+///     .map(|n| plot::activation_chart(registry::lookup(n).unwrap()))
+///     .collect();
+/// let svg = plot::render_svg_string((800, 300), 2, &charts)?;
+/// assert!(svg.starts_with("<svg") && svg.contains("relu") && svg.contains("gelu"));
+/// # Ok::<(), plot::PlotError>(())
+/// ```
 pub fn render_svg_string(
     size: (u32, u32),
     cols: usize,
@@ -318,6 +425,18 @@ pub fn render_svg_string(
 }
 
 /// [`render_svg_string`] written to `path` (parent directories are created).
+///
+/// ```
+/// use activation_kernels::{plot, registry};
+///
+/// let dir = std::env::temp_dir().join(format!("ak-plot-doc-{}", std::process::id()));
+/// let path = dir.join("sub/mish.svg"); // parent directories are created
+/// let chart = plot::activation_chart(registry::lookup("mish").unwrap());
+/// plot::render_svg(&path, (640, 420), 1, &[chart])?;
+/// assert!(std::fs::read_to_string(&path)?.contains("mish"));
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn render_svg(
     path: &Path,
     size: (u32, u32),
@@ -334,6 +453,14 @@ pub fn render_svg(
 
 /// `n` evenly spaced points of `f(x)` and `f'(x)` on `[lo, hi]`, computed by the activation's
 /// kernels on [`Isa::best`] (`forward_with_derivative`).
+///
+/// ```
+/// use activation_kernels::{plot, registry};
+///
+/// let (f, d) = plot::activation_curves(registry::lookup("sigmoid").unwrap(), -2.0, 2.0, 5);
+/// assert_eq!(f.len(), 5);
+/// assert_eq!((f[2], d[2]), ((0.0, 0.5), (0.0, 0.25)));
+/// ```
 pub fn activation_curves(act: &dyn DynActivation, lo: f32, hi: f32, n: usize) -> (Points, Points) {
     let n = n.max(2);
     let xs: Vec<f32> = (0..n)
@@ -352,6 +479,15 @@ pub fn activation_curves(act: &dyn DynActivation, lo: f32, hi: f32, n: usize) ->
 
 /// Chart of `f` (solid) and `f'` (dashed) on [-6, 6] with default parameters; the title is the
 /// activation's name.
+///
+/// ```
+/// use activation_kernels::{plot, registry};
+///
+/// let chart = plot::activation_chart(registry::lookup("silu").unwrap());
+/// assert_eq!(chart.title, "swish"); // the canonical name
+/// assert_eq!(chart.x_range, Some((-6.0, 6.0)));
+/// assert_eq!(chart.series.len(), 2);
+/// ```
 pub fn activation_chart(act: &dyn DynActivation) -> Chart {
     let (f, d) = activation_curves(act, -6.0, 6.0, 241);
     Chart {
@@ -380,6 +516,17 @@ pub fn activation_chart(act: &dyn DynActivation) -> Chart {
 }
 
 /// Which kernel [`ulp_profiles`] measures.
+///
+/// ```
+/// use activation_kernels::{plot::{self, Direction, Domain}, registry};
+///
+/// // relu is exact in both directions.
+/// let relu = registry::lookup("relu").unwrap();
+/// for dir in [Direction::Forward, Direction::Derivative] {
+///     let p = plot::ulp_profiles(relu, dir, Domain::Interval(-4.0, 4.0), 1000, 10);
+///     assert_eq!(p[0].max_ulp, 0.0);
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
     /// `forward` against `forward_reference`.
@@ -389,6 +536,17 @@ pub enum Direction {
 }
 
 /// Where [`ulp_profiles`] samples.
+///
+/// ```
+/// use activation_kernels::{plot::{self, Direction, Domain}, registry};
+///
+/// let tanh = registry::lookup("tanh").unwrap();
+/// let dom = Domain::Interval(-3.0, 3.0);
+/// let p = plot::ulp_profiles(tanh, Direction::Forward, dom, 600, 6);
+/// let chart = plot::ulp_chart(tanh, Direction::Forward, dom, &p);
+/// assert_eq!(chart.x_range, Some((-3.0, 3.0)));
+/// assert!(p[0].buckets.iter().all(|&(x, _)| (-3.0..=3.0).contains(&x)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Domain {
     /// Evenly spaced points on `[lo, hi]`; buckets are equal-width in x.
@@ -439,6 +597,16 @@ impl Domain {
 
 /// The measured error of one kernel over a domain, for a group of ISAs that returned
 /// bit-identical results.
+///
+/// ```
+/// use activation_kernels::{Isa, plot::{self, Direction, Domain}, registry};
+///
+/// let sig = registry::lookup("sigmoid").unwrap();
+/// let p = plot::ulp_profiles(sig, Direction::Forward, Domain::AllF32, 4000, 16);
+/// assert_eq!(p.len(), 1); // every ISA gives the same bits
+/// assert_eq!(p[0].isas[0], Isa::Scalar);
+/// assert!(p[0].max_ulp <= 2.0 && p[0].buckets.len() <= 16);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct UlpProfile {
     /// The ISAs in this group (every ISA gives the same bits by design, so normally all of them).
@@ -466,6 +634,20 @@ pub struct UlpProfile {
 /// ([`derivative_abs`](crate::ActivationInfo::derivative_abs), used near zeros of `f'`, where
 /// relative error is meaningless) is left out and counted in [`UlpProfile::excused`], as
 /// [`testing::check`](crate::testing::check) accepts it.
+///
+/// ```
+/// use activation_kernels::{plot::{self, Direction, Domain}, registry, ulp::ulp_error};
+///
+/// let gelu = registry::lookup("gelu").unwrap();
+/// let p = plot::ulp_profiles(gelu, Direction::Derivative, Domain::Interval(-5.0, 5.0), 2000, 20);
+/// let worst = &p[0];
+/// assert!(worst.max_ulp <= gelu.info().derivative_ulp);
+/// // The reported worst input reproduces the reported error.
+/// let mut d = [0.0f32];
+/// gelu.derivative(&[worst.worst_input], &mut d);
+/// let r = gelu.derivative_reference(worst.worst_input as f64);
+/// assert_eq!(ulp_error(d[0], r), worst.max_ulp);
+/// ```
 pub fn ulp_profiles(
     act: &dyn DynActivation,
     dir: Direction,
@@ -548,6 +730,18 @@ pub fn ulp_profiles(
 /// Chart of the [`ulp_profiles`] of `act` for `dir` over `domain`: one line per group of bit-identical ISAs (labelled with their
 /// names) and the declared bound as a red line. The title names the activation, the kernel,
 /// the domain and the measured maximum.
+///
+/// ```
+/// use activation_kernels::{plot::{self, Direction, Domain}, registry};
+///
+/// let elu = registry::lookup("elu").unwrap();
+/// let dom = Domain::Interval(-10.0, 10.0);
+/// let p = plot::ulp_profiles(elu, Direction::Forward, dom, 1000, 10);
+/// let chart = plot::ulp_chart(elu, Direction::Forward, dom, &p);
+/// assert!(chart.title.contains("elu"));
+/// // One line per group of ISAs, plus the declared bound.
+/// assert_eq!(chart.series.len(), p.len() + 1);
+/// ```
 pub fn ulp_chart(
     act: &dyn DynActivation,
     dir: Direction,
@@ -622,6 +816,18 @@ pub fn ulp_chart(
 }
 
 /// Files written by [`render_all`].
+///
+/// ```
+/// use activation_kernels::{plot, registry};
+///
+/// let dir = std::env::temp_dir().join(format!("ak-plot-rendered-{}", std::process::id()));
+/// let out = plot::render_all(&dir, &[registry::lookup("relu6").unwrap()], 500, 1)?;
+/// assert!(out.files.iter().all(|f| f.exists()));
+/// assert_eq!(out.max_ulp.len(), 4); // forward and derivative, on two domains
+/// assert!(out.max_ulp.iter().all(|m| m.0 == "relu6" && m.3 == 0.0)); // exact
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     /// Paths of the SVG files, in the order written.
@@ -637,6 +843,19 @@ pub struct Rendered {
 ///   [-20, 20] and over all finite f32 (about `samples` inputs each, 256 buckets).
 ///
 /// Activations are measured on up to `threads` threads.
+///
+/// ```
+/// use activation_kernels::{plot, registry};
+///
+/// let dir = std::env::temp_dir().join(format!("ak-plot-all-{}", std::process::id()));
+/// let acts = [registry::lookup("relu").unwrap(), registry::lookup("tanh").unwrap()];
+/// let out = plot::render_all(&dir, &acts, 500, 2)?;
+/// for name in ["activations.svg", "relu.svg", "tanh.svg", "ulp-relu.svg", "ulp-tanh.svg"] {
+///     assert!(out.files.contains(&dir.join(name)), "{name}");
+/// }
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn render_all(
     dir: &Path,
     acts: &[&dyn DynActivation],
