@@ -23,6 +23,10 @@
 //! assert_eq!(g[1], bf16::from_f32(0.25));
 //! ```
 //!
+//! The row-wise functions (softmax, log-softmax, softmin) accept the same types through
+//! [`RowActivationExt`](crate::rowwise::RowActivationExt); see
+//! [their docs](crate::rowwise#half-types-bf16-and-f16).
+//!
 //! # How half types are computed
 //! Each half value is widened to f32 (exactly), the activation's f32 vector kernel runs on it,
 //! and the f32 result is rounded **to nearest, ties to even** into the half type. A `backward`
@@ -56,6 +60,7 @@ use crate::kernel::{
 };
 use crate::math::V;
 use crate::math::vec::U;
+use crate::rowwise::{self, RowActivation, RowFunction};
 use core::marker::PhantomData;
 use pulp::bytemuck::{self, Zeroable};
 use pulp::{Simd, WithSimd};
@@ -65,10 +70,46 @@ use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 
 mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f32 {}
-    impl Sealed for half::bf16 {}
-    impl Sealed for half::f16 {}
+    use crate::Isa;
+    use crate::rowwise::RowFunction;
+
+    /// Seals [`Element`](super::Element) and carries the per-type entry points of the row-wise
+    /// functions (called by [`RowActivationExt`](crate::rowwise::RowActivationExt), which has
+    /// checked the lengths; they check them again).
+    pub trait Sealed: Sized {
+        fn row_forward_on(f: RowFunction, isa: Isa, x: &[Self], y: &mut [Self], row_len: usize);
+        fn row_forward_in_place_on(f: RowFunction, isa: Isa, x: &mut [Self], row_len: usize);
+        fn row_backward_on(
+            f: RowFunction,
+            isa: Isa,
+            y: &[Self],
+            dy: &[Self],
+            dx: &mut [Self],
+            row_len: usize,
+        );
+    }
+}
+
+impl sealed::Sealed for f32 {
+    #[track_caller]
+    fn row_forward_on(f: RowFunction, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) {
+        f.forward_on(isa, x, y, row_len)
+    }
+    #[track_caller]
+    fn row_forward_in_place_on(f: RowFunction, isa: Isa, x: &mut [f32], row_len: usize) {
+        f.forward_in_place_on(isa, x, row_len)
+    }
+    #[track_caller]
+    fn row_backward_on(
+        f: RowFunction,
+        isa: Isa,
+        y: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        row_len: usize,
+    ) {
+        f.backward_on(isa, y, dy, dx, row_len)
+    }
 }
 
 /// An element type the slice kernels accept: `f32`, [`half::bf16`] or [`half::f16`].
@@ -143,6 +184,46 @@ impl Element for f32 {
 
 macro_rules! half_element {
     ($t:ty, $codec:ty) => {
+        impl sealed::Sealed for $t {
+            #[track_caller]
+            fn row_forward_on(f: RowFunction, isa: Isa, x: &[$t], y: &mut [$t], row_len: usize) {
+                rowwise::half_forward_on::<$codec>(
+                    f,
+                    isa,
+                    x.reinterpret_cast(),
+                    y.reinterpret_cast_mut(),
+                    row_len,
+                )
+            }
+            #[track_caller]
+            fn row_forward_in_place_on(f: RowFunction, isa: Isa, x: &mut [$t], row_len: usize) {
+                rowwise::half_forward_in_place_on::<$codec>(
+                    f,
+                    isa,
+                    x.reinterpret_cast_mut(),
+                    row_len,
+                )
+            }
+            #[track_caller]
+            fn row_backward_on(
+                f: RowFunction,
+                isa: Isa,
+                y: &[$t],
+                dy: &[$t],
+                dx: &mut [$t],
+                row_len: usize,
+            ) {
+                rowwise::half_backward_on::<$codec>(
+                    f,
+                    isa,
+                    y.reinterpret_cast(),
+                    dy.reinterpret_cast(),
+                    dx.reinterpret_cast_mut(),
+                    row_len,
+                )
+            }
+        }
+
         impl Element for $t {
             #[inline]
             #[track_caller]
@@ -346,8 +427,9 @@ fn or<S: Simd>(a: U<S>, b: U<S>) -> U<S> {
     }
 }
 
-/// Widening and rounding of one half type on u32 lanes (upper-16-bit convention).
-trait Codec: 'static {
+/// Widening and rounding of one half type on u32 lanes (upper-16-bit convention). Also used
+/// by the row-wise functions' half path.
+pub(crate) trait Codec: 'static {
     /// The exact f32 value of the half value in the upper 16 bits of each lane.
     fn widen<S: Simd>(h: U<S>) -> V<S>;
     /// `x` rounded to nearest even, in the upper 16 bits (lower 16 bits zero).
@@ -355,7 +437,7 @@ trait Codec: 'static {
 }
 
 /// `half::bf16`: the upper half of an f32.
-struct Bf16Codec;
+pub(crate) struct Bf16Codec;
 impl Codec for Bf16Codec {
     #[inline(always)]
     fn widen<S: Simd>(h: U<S>) -> V<S> {
@@ -375,7 +457,7 @@ impl Codec for Bf16Codec {
 }
 
 /// `half::f16`: 1 sign, 5 exponent (bias 15), 10 mantissa bits.
-struct F16Codec;
+pub(crate) struct F16Codec;
 impl Codec for F16Codec {
     #[inline(always)]
     fn widen<S: Simd>(h: U<S>) -> V<S> {
