@@ -20,6 +20,18 @@ use core::sync::atomic::{AtomicU8, Ordering};
 ///
 /// The order is "more capable is greater": `Scalar < Avx2 < Avx512`; `Neon` is only ever
 /// available on aarch64 and sits above `Scalar`.
+///
+/// ```
+/// use activation_kernels::Isa;
+///
+/// assert!(Isa::Scalar < Isa::Avx2 && Isa::Avx2 < Isa::Avx512);
+/// // Names parse back (any case, surrounding spaces ignored), and pulp's `v3`/`v4` are accepted.
+/// for isa in Isa::ALL {
+///     assert_eq!(isa.to_string().parse::<Isa>(), Ok(isa));
+/// }
+/// assert_eq!(" AVX512 ".parse::<Isa>(), Ok(Isa::Avx512));
+/// assert_eq!("v3".parse::<Isa>(), Ok(Isa::Avx2));
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Isa {
     /// Portable code, one lane (`pulp::Scalar`). Always available; the reference path.
@@ -33,9 +45,24 @@ pub enum Isa {
 }
 
 /// The environment variable that caps the ISA for the whole process.
+///
+/// ```
+/// use activation_kernels::{Isa, dispatch::ISA_ENV_VAR};
+///
+/// // Its accepted values are the ISA names.
+/// assert_eq!(ISA_ENV_VAR, "ACTIVATION_KERNELS_ISA");
+/// assert!(Isa::ALL.iter().all(|i| i.name().parse() == Ok(*i)));
+/// ```
 pub const ISA_ENV_VAR: &str = "ACTIVATION_KERNELS_ISA";
 
 /// Error returned when parsing an ISA name fails.
+///
+/// ```
+/// use activation_kernels::Isa;
+///
+/// let e = "sse2".parse::<Isa>().unwrap_err();
+/// assert_eq!(e.to_string(), "unknown ISA `sse2`; expected one of: scalar, avx2, avx512, neon");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseIsaError {
     input: alloc_free::Name,
@@ -116,9 +143,23 @@ static BEST: AtomicU8 = AtomicU8::new(UNINIT);
 
 impl Isa {
     /// Every ISA this crate knows, in increasing order.
+    ///
+    /// ```
+    /// use activation_kernels::Isa;
+    ///
+    /// assert!(Isa::ALL.windows(2).all(|w| w[0] < w[1]));
+    /// assert_eq!(Isa::ALL[0], Isa::Scalar);
+    /// ```
     pub const ALL: [Isa; 4] = [Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon];
 
     /// The lower-case name used by `ACTIVATION_KERNELS_ISA` and in reports.
+    ///
+    /// ```
+    /// use activation_kernels::Isa;
+    ///
+    /// assert_eq!(Isa::Avx512.name(), "avx512");
+    /// assert_eq!(Isa::Neon.to_string(), Isa::Neon.name()); // `Display` prints the name
+    /// ```
     pub const fn name(self) -> &'static str {
         match self {
             Isa::Scalar => "scalar",
@@ -129,6 +170,23 @@ impl Isa {
     }
 
     /// Number of f32 lanes per vector on this ISA.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, pulp::{Simd, WithSimd}};
+    ///
+    /// assert_eq!(Isa::Avx2.f32_lanes(), 8);
+    /// // The same as the dispatched SIMD type's lane count, on every ISA of this CPU.
+    /// struct Lanes;
+    /// impl WithSimd for Lanes {
+    ///     type Output = usize;
+    ///     fn with_simd<S: Simd>(self, _: S) -> usize {
+    ///         S::F32_LANES
+    ///     }
+    /// }
+    /// for isa in Isa::available() {
+    ///     assert_eq!(isa.dispatch(Lanes), isa.f32_lanes());
+    /// }
+    /// ```
     pub const fn f32_lanes(self) -> usize {
         match self {
             Isa::Scalar => 1,
@@ -139,6 +197,18 @@ impl Isa {
     }
 
     /// Whether the running CPU supports this ISA (ignores the environment cap).
+    ///
+    /// ```
+    /// use activation_kernels::Isa;
+    ///
+    /// assert!(Isa::Scalar.is_available());
+    /// assert!(Isa::best().is_available());
+    /// // Never an ISA of the other architecture.
+    /// #[cfg(target_arch = "x86_64")]
+    /// assert!(!Isa::Neon.is_available());
+    /// #[cfg(target_arch = "aarch64")]
+    /// assert!(!Isa::Avx2.is_available() && !Isa::Avx512.is_available());
+    /// ```
     pub fn is_available(self) -> bool {
         match self {
             Isa::Scalar => true,
@@ -164,12 +234,35 @@ impl Isa {
     }
 
     /// The best ISA the CPU supports, ignoring the environment cap.
+    ///
+    /// ```
+    /// use activation_kernels::Isa;
+    ///
+    /// let hw = Isa::detect_hardware();
+    /// assert!(hw.is_available());
+    /// assert_eq!(Some(hw), Isa::available().last());
+    /// assert!(Isa::best() <= hw); // the cap can only lower it
+    /// ```
     pub fn detect_hardware() -> Isa {
         Isa::available().max().unwrap_or(Isa::Scalar)
     }
 
     /// The ISA every dispatched call uses: the best available one, capped by
     /// `ACTIVATION_KERNELS_ISA`. Computed once per process, then a single atomic load.
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, Isa, activations::Tanh};
+    ///
+    /// let isa = Isa::best();
+    /// assert!(isa.is_available());
+    /// assert_eq!(Isa::best(), isa); // cached
+    /// // The plain slice functions run on it, with the same bits as the scalar path.
+    /// let x = [-2.0f32, 0.3, 1.7];
+    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+    /// Tanh.forward(&x, &mut a);
+    /// Tanh.forward_on(Isa::Scalar, &x, &mut b);
+    /// assert_eq!(a, b);
+    /// ```
     #[inline]
     pub fn best() -> Isa {
         match BEST.load(Ordering::Relaxed) {
@@ -234,6 +327,31 @@ impl Isa {
     /// # Panics
     /// If the CPU does not support this ISA (check [`Isa::is_available`] first). This never
     /// executes unsupported instructions.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, pulp::{Simd, WithSimd}};
+    ///
+    /// /// The largest element of a slice, a vector at a time.
+    /// struct Max<'a>(&'a [f32]);
+    /// impl WithSimd for Max<'_> {
+    ///     type Output = f32;
+    ///     fn with_simd<S: Simd>(self, simd: S) -> f32 {
+    ///         let (head, tail) = S::as_simd_f32s(self.0);
+    ///         let mut m = simd.splat_f32s(f32::NEG_INFINITY);
+    ///         for &v in head {
+    ///             m = simd.max_f32s(m, v);
+    ///         }
+    ///         let m = simd.reduce_max_f32s(m);
+    ///         tail.iter().fold(m, |a, &b| a.max(b))
+    ///     }
+    /// }
+    ///
+    /// let x: Vec<f32> = (0..37).map(|i| ((i * 17) % 37) as f32).collect();
+    /// for isa in Isa::available() {
+    ///     assert_eq!(isa.dispatch(Max(&x)), 36.0);
+    /// }
+    /// assert_eq!(Isa::best().dispatch(Max(&[-1.0, -3.0])), -1.0);
+    /// ```
     #[inline(always)]
     pub fn dispatch<W: pulp::WithSimd>(self, op: W) -> W::Output {
         match self {

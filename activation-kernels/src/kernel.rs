@@ -13,20 +13,128 @@ use pulp::{Simd, WithSimd};
 /// An elementwise function `f32s -> f32s`, generic over the ISA.
 ///
 /// Implementations must be `#[inline(always)]` and must not depend on the lane position.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{UnaryKernel, map_on}, pulp::Simd};
+///
+/// /// `2x + 1`, fused.
+/// #[derive(Clone, Copy)]
+/// struct TwoXPlusOne;
+/// impl UnaryKernel for TwoXPlusOne {
+///     #[inline(always)]
+///     fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
+///         simd.mul_add_f32s(simd.splat_f32s(2.0), x, simd.splat_f32s(1.0))
+///     }
+/// }
+///
+/// let x: Vec<f32> = (0..19).map(|i| i as f32 - 9.0).collect();
+/// let mut y = vec![0.0f32; 19];
+/// map_on(Isa::best(), TwoXPlusOne, &x, &mut y);
+/// assert!(y.iter().zip(&x).all(|(y, x)| *y == 2.0 * x + 1.0));
+/// ```
 pub trait UnaryKernel: Copy {
     /// Applies the function to every lane of `x`.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::UnaryKernel, pulp::{Scalar, Simd}};
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct Square;
+    /// impl UnaryKernel for Square {
+    ///     #[inline(always)]
+    ///     fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
+    ///         simd.mul_f32s(x, x)
+    ///     }
+    /// }
+    ///
+    /// // On `pulp::Scalar` a vector is one `f32`.
+    /// assert_eq!(Square.apply(Scalar, -3.0), 9.0);
+    /// ```
     fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s;
 }
 
 /// An elementwise function with two outputs per input (e.g. value and derivative).
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{DualKernel, map2_on}, pulp::Simd};
+///
+/// /// `x²` and its derivative `2x`.
+/// #[derive(Clone, Copy)]
+/// struct Square;
+/// impl DualKernel for Square {
+///     #[inline(always)]
+///     fn apply2<S: Simd>(self, simd: S, x: S::f32s) -> (S::f32s, S::f32s) {
+///         (simd.mul_f32s(x, x), simd.add_f32s(x, x))
+///     }
+/// }
+///
+/// let x = [-3.0f32, 0.5, 4.0];
+/// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+/// map2_on(Isa::best(), Square, &x, &mut y, &mut d);
+/// assert_eq!((y, d), ([9.0, 0.25, 16.0], [-6.0, 1.0, 8.0]));
+/// ```
 pub trait DualKernel: Copy {
     /// Returns `(first, second)` for every lane of `x`.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::DualKernel, pulp::{Scalar, Simd}};
+    ///
+    /// /// `x` split into its negative and positive parts.
+    /// #[derive(Clone, Copy)]
+    /// struct Split;
+    /// impl DualKernel for Split {
+    ///     #[inline(always)]
+    ///     fn apply2<S: Simd>(self, simd: S, x: S::f32s) -> (S::f32s, S::f32s) {
+    ///         let z = simd.splat_f32s(0.0);
+    ///         let neg = simd.less_than_f32s(x, z);
+    ///         (simd.select_f32s(neg, x, z), simd.select_f32s(neg, z, x))
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(Split.apply2(Scalar, -2.0), (-2.0, 0.0));
+    /// assert_eq!(Split.apply2(Scalar, 5.0), (0.0, 5.0));
+    /// ```
     fn apply2<S: Simd>(self, simd: S, x: S::f32s) -> (S::f32s, S::f32s);
 }
 
 /// An elementwise function of two inputs (e.g. `backward(x, dy)`).
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{BinaryKernel, Zip}, pulp::Simd};
+///
+/// /// ReLU's backward: `dy` where `x > 0`, else 0.
+/// #[derive(Clone, Copy)]
+/// struct ReluBack;
+/// impl BinaryKernel for ReluBack {
+///     #[inline(always)]
+///     fn apply<S: Simd>(self, simd: S, x: S::f32s, dy: S::f32s) -> S::f32s {
+///         let pos = simd.greater_than_f32s(x, simd.splat_f32s(0.0));
+///         simd.select_f32s(pos, dy, simd.splat_f32s(0.0))
+///     }
+/// }
+///
+/// let (x, dy) = ([-1.0f32, 0.0, 2.0], [5.0f32, 5.0, 5.0]);
+/// let mut dx = [9.0f32; 3];
+/// Isa::best().dispatch(Zip { k: ReluBack, a: &x, b: &dy, dst: &mut dx });
+/// assert_eq!(dx, [0.0, 0.0, 5.0]);
+/// ```
 pub trait BinaryKernel: Copy {
     /// Applies the function lane by lane.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::BinaryKernel, pulp::{Scalar, Simd}};
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct Sub;
+    /// impl BinaryKernel for Sub {
+    ///     #[inline(always)]
+    ///     fn apply<S: Simd>(self, simd: S, a: S::f32s, b: S::f32s) -> S::f32s {
+    ///         simd.sub_f32s(a, b)
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(Sub.apply(Scalar, 5.0, 7.0), -2.0); // the order of `a` and `b` is kept
+    /// ```
     fn apply<S: Simd>(self, simd: S, a: S::f32s, b: S::f32s) -> S::f32s;
 }
 
@@ -38,6 +146,15 @@ pub(crate) fn length_mismatch(what: &str, a: usize, b: usize) -> ! {
 }
 
 /// Panics with a clear message unless `a == b`.
+///
+/// ```
+/// use activation_kernels::kernel::check_len;
+///
+/// check_len("input and output", 4, 4); // equal: nothing happens
+/// let err = std::panic::catch_unwind(|| check_len("input and output", 3, 4)).unwrap_err();
+/// let msg = err.downcast_ref::<String>().unwrap();
+/// assert_eq!(msg, "activation-kernels: length mismatch: input and output (3 vs 4)");
+/// ```
 #[inline(always)]
 #[track_caller]
 pub fn check_len(what: &str, a: usize, b: usize) {
@@ -47,6 +164,26 @@ pub fn check_len(what: &str, a: usize, b: usize) {
 }
 
 /// `dst[i] = k(src[i])`.
+///
+/// Any length works: 19 elements are two full AVX2 vectors and a partial one.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{Map, UnaryKernel}, pulp::Simd};
+///
+/// #[derive(Clone, Copy)]
+/// struct Abs;
+/// impl UnaryKernel for Abs {
+///     #[inline(always)]
+///     fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
+///         simd.abs_f32s(x)
+///     }
+/// }
+///
+/// let x: Vec<f32> = (0..19).map(|i| i as f32 - 9.5).collect();
+/// let mut y = vec![0.0f32; 19];
+/// Isa::best().dispatch(Map { k: Abs, src: &x, dst: &mut y });
+/// assert!(y.iter().zip(&x).all(|(y, x)| *y == x.abs()));
+/// ```
 pub struct Map<'a, K> {
     /// The function.
     pub k: K,
@@ -102,6 +239,24 @@ pub(crate) fn for_each_in_place<T: Copy>(v: &mut [T], mut f: impl FnMut(usize, T
 }
 
 /// `x[i] = k(x[i])`.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{MapInPlace, UnaryKernel}, pulp::Simd};
+///
+/// #[derive(Clone, Copy)]
+/// struct Negate;
+/// impl UnaryKernel for Negate {
+///     #[inline(always)]
+///     fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
+///         simd.neg_f32s(x)
+///     }
+/// }
+///
+/// let orig: Vec<f32> = (0..21).map(|i| i as f32).collect();
+/// let mut x = orig.clone();
+/// Isa::best().dispatch(MapInPlace { k: Negate, x: &mut x });
+/// assert!(x.iter().zip(&orig).all(|(x, o)| *x == -o));
+/// ```
 pub struct MapInPlace<'a, K> {
     /// The function.
     pub k: K,
@@ -124,6 +279,26 @@ impl<K: UnaryKernel> WithSimd for MapInPlace<'_, K> {
 }
 
 /// `(a[i], b[i]) = k(src[i])` in one pass.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{DualKernel, Map2}, pulp::Simd};
+///
+/// /// `(x + 1, x - 1)`.
+/// #[derive(Clone, Copy)]
+/// struct PlusMinus;
+/// impl DualKernel for PlusMinus {
+///     #[inline(always)]
+///     fn apply2<S: Simd>(self, simd: S, x: S::f32s) -> (S::f32s, S::f32s) {
+///         let one = simd.splat_f32s(1.0);
+///         (simd.add_f32s(x, one), simd.sub_f32s(x, one))
+///     }
+/// }
+///
+/// let x: Vec<f32> = (0..19).map(|i| i as f32).collect();
+/// let (mut a, mut b) = (vec![0.0f32; 19], vec![0.0f32; 19]);
+/// Isa::best().dispatch(Map2 { k: PlusMinus, src: &x, a: &mut a, b: &mut b });
+/// assert!((0..19).all(|i| a[i] == x[i] + 1.0 && b[i] == x[i] - 1.0));
+/// ```
 pub struct Map2<'a, K> {
     /// The function.
     pub k: K,
@@ -158,6 +333,25 @@ impl<K: DualKernel> WithSimd for Map2<'_, K> {
 }
 
 /// `dst[i] = k(a[i], b[i])`.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{BinaryKernel, Zip}, pulp::Simd};
+///
+/// #[derive(Clone, Copy)]
+/// struct Mul;
+/// impl BinaryKernel for Mul {
+///     #[inline(always)]
+///     fn apply<S: Simd>(self, simd: S, a: S::f32s, b: S::f32s) -> S::f32s {
+///         simd.mul_f32s(a, b)
+///     }
+/// }
+///
+/// let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
+/// let b = vec![-0.5f32; 19];
+/// let mut dst = vec![0.0f32; 19];
+/// Isa::best().dispatch(Zip { k: Mul, a: &a, b: &b, dst: &mut dst });
+/// assert!((0..19).all(|i| dst[i] == -0.5 * a[i]));
+/// ```
 pub struct Zip<'a, K> {
     /// The function.
     pub k: K,
@@ -192,6 +386,25 @@ impl<K: BinaryKernel> WithSimd for Zip<'_, K> {
 
 /// `b[i] = k(a[i], b[i])`: a binary kernel whose output overwrites its second input
 /// (e.g. `backward` in place over the upstream gradient).
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{BinaryKernel, ZipInPlace}, pulp::Simd};
+///
+/// /// `a - b`: the first input minus the second.
+/// #[derive(Clone, Copy)]
+/// struct Sub;
+/// impl BinaryKernel for Sub {
+///     #[inline(always)]
+///     fn apply<S: Simd>(self, simd: S, a: S::f32s, b: S::f32s) -> S::f32s {
+///         simd.sub_f32s(a, b)
+///     }
+/// }
+///
+/// let a: Vec<f32> = (0..19).map(|i| 10.0 * i as f32).collect();
+/// let mut b: Vec<f32> = (0..19).map(|i| i as f32).collect();
+/// Isa::best().dispatch(ZipInPlace { k: Sub, a: &a, b: &mut b });
+/// assert!((0..19).all(|i| b[i] == 9.0 * i as f32));
+/// ```
 pub struct ZipInPlace<'a, K> {
     /// The function.
     pub k: K,
@@ -224,6 +437,26 @@ impl<K: BinaryKernel> WithSimd for ZipInPlace<'_, K> {
 }
 
 /// Runs `k` over `src` into `dst` on `isa`. Panics on a length mismatch.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{UnaryKernel, map_on}, pulp::Simd};
+///
+/// #[derive(Clone, Copy)]
+/// struct Halve;
+/// impl UnaryKernel for Halve {
+///     #[inline(always)]
+///     fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
+///         simd.mul_f32s(x, simd.splat_f32s(0.5))
+///     }
+/// }
+///
+/// let x = [1.0f32, -3.0, 7.0];
+/// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+/// map_on(Isa::Scalar, Halve, &x, &mut a);
+/// map_on(Isa::best(), Halve, &x, &mut b);
+/// assert_eq!(a, [0.5, -1.5, 3.5]);
+/// assert_eq!(a, b);
+/// ```
 #[inline]
 #[track_caller]
 pub fn map_on<K: UnaryKernel>(isa: crate::Isa, k: K, src: &[f32], dst: &mut [f32]) {
@@ -232,12 +465,52 @@ pub fn map_on<K: UnaryKernel>(isa: crate::Isa, k: K, src: &[f32], dst: &mut [f32
 }
 
 /// Runs `k` over `x` in place on `isa`.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{UnaryKernel, map_in_place_on}, pulp::Simd};
+///
+/// /// `x² - 1`, fused.
+/// #[derive(Clone, Copy)]
+/// struct SquareMinusOne;
+/// impl UnaryKernel for SquareMinusOne {
+///     #[inline(always)]
+///     fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
+///         simd.mul_add_f32s(x, x, simd.splat_f32s(-1.0))
+///     }
+/// }
+///
+/// let mut x = [-2.0f32, 0.5, 3.0];
+/// map_in_place_on(Isa::best(), SquareMinusOne, &mut x);
+/// assert_eq!(x, [3.0, -0.75, 8.0]);
+/// ```
 #[inline]
 pub fn map_in_place_on<K: UnaryKernel>(isa: crate::Isa, k: K, x: &mut [f32]) {
     isa.dispatch(MapInPlace { k, x })
 }
 
 /// Runs the two-output kernel `k` over `src` on `isa`. Panics on a length mismatch.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{DualKernel, map2_on}, pulp::Simd};
+///
+/// /// `(x, x·x)`.
+/// #[derive(Clone, Copy)]
+/// struct AndSquare;
+/// impl DualKernel for AndSquare {
+///     #[inline(always)]
+///     fn apply2<S: Simd>(self, simd: S, x: S::f32s) -> (S::f32s, S::f32s) {
+///         (x, simd.mul_f32s(x, x))
+///     }
+/// }
+///
+/// let x = [1.5f32, -2.0];
+/// let (mut a, mut b) = ([0.0f32; 2], [0.0f32; 2]);
+/// map2_on(Isa::best(), AndSquare, &x, &mut a, &mut b);
+/// assert_eq!((a, b), (x, [2.25, 4.0]));
+/// let mut short = [0.0f32; 1];
+/// let r = std::panic::catch_unwind(move || map2_on(Isa::best(), AndSquare, &x, &mut a, &mut short));
+/// assert!(r.is_err()); // second output too short
+/// ```
 #[inline]
 #[track_caller]
 pub fn map2_on<K: DualKernel>(isa: crate::Isa, k: K, src: &[f32], a: &mut [f32], b: &mut [f32]) {

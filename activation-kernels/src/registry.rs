@@ -30,28 +30,143 @@ use core::fmt;
 /// The object-safe face of an [`Activation`], for choosing activations at run time.
 ///
 /// Every method behaves like the [`Activation`] method of the same name (panics on length
-/// mismatch; results identical on every ISA).
+/// mismatch; results identical on every ISA). Every [`Activation`] is one, and the trait object
+/// prints its name and parameters with `{:?}`.
+///
+/// ```
+/// use activation_kernels::{DynActivation, activations::{LeakyRelu, Relu}, registry};
+///
+/// let choices: [&dyn DynActivation; 3] =
+///     [&Relu, &LeakyRelu { alpha: 0.5 }, registry::lookup("hardtanh").unwrap()];
+/// let x = [-2.0f32, 3.0];
+/// let mut y = [[0.0f32; 2]; 3];
+/// for (f, y) in choices.iter().zip(&mut y) {
+///     f.forward(&x, y);
+/// }
+/// assert_eq!(y, [[0.0, 3.0], [-1.0, 3.0], [-1.0, 1.0]]);
+/// assert_eq!(format!("{:?}", choices[1]), "leaky_relu { alpha: 0.5 }");
+/// ```
 pub trait DynActivation: Send + Sync {
     /// Static metadata.
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// let info = registry::lookup("SiLU").unwrap().info();
+    /// assert_eq!((info.name, info.params[0].name), ("swish", "beta"));
+    /// ```
     fn info(&self) -> &'static ActivationInfo;
     /// Current parameter values (in [`ActivationInfo::params`] order).
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// let h = registry::lookup_with("hardtanh", &[("max_val", 2.0)]).unwrap();
+    /// assert_eq!(h.param_values()[..2], [-1.0, 2.0]); // min_val keeps its default
+    /// ```
     fn param_values(&self) -> [f32; 8];
     /// `y = f(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, Isa, activations::Sigmoid, registry};
+    ///
+    /// let x = [-4.0f32, 0.0, 1.5];
+    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+    /// registry::lookup("logistic").unwrap().forward_on(Isa::Scalar, &x, &mut a);
+    /// Sigmoid.forward_on(Isa::best(), &x, &mut b);
+    /// assert_eq!(a, b); // the same as the typed activation, on any ISA
+    /// assert_eq!(a[1], 0.5);
+    /// ```
     fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]);
     /// `x = f(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let mut x = [-1.0f32, 3.0, 9.0];
+    /// registry::lookup("relu6").unwrap().forward_in_place_on(Isa::best(), &mut x);
+    /// assert_eq!(x, [0.0, 3.0, 6.0]);
+    /// ```
     fn forward_in_place_on(&self, isa: Isa, x: &mut [f32]);
     /// `d = f'(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let s = registry::lookup("sigmoid").unwrap();
+    /// let x = [0.0f32, 3.0, 100.0];
+    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+    /// s.derivative_on(Isa::Scalar, &x, &mut a);
+    /// s.derivative_on(Isa::best(), &x, &mut b);
+    /// assert_eq!(a, b);
+    /// assert_eq!(a[0], 0.25);
+    /// assert!(a[2] > 0.0 && a[2] < 1e-40); // e^-100: tiny, but not flushed to zero
+    /// ```
     fn derivative_on(&self, isa: Isa, x: &[f32], d: &mut [f32]);
     /// `dx = dy·f'(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let mut dx = [0.0f32; 3];
+    /// let h = registry::lookup("hardtanh").unwrap();
+    /// h.backward_on(Isa::best(), &[-2.0, 0.5, 2.0], &[3.0; 3], &mut dx);
+    /// assert_eq!(dx, [0.0, 3.0, 0.0]); // gradient only inside [-1, 1]
+    /// ```
     fn backward_on(&self, isa: Isa, x: &[f32], dy: &[f32], dx: &mut [f32]);
     /// `y = f(x)`, `d = f'(x)` in one pass on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let f = registry::lookup("swish").unwrap();
+    /// let x = [-1.0f32, 0.0, 2.0];
+    /// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+    /// f.forward_with_derivative_on(Isa::best(), &x, &mut y, &mut d);
+    /// let (mut y2, mut d2) = ([0.0f32; 3], [0.0f32; 3]);
+    /// f.forward_on(Isa::Scalar, &x, &mut y2);
+    /// f.derivative_on(Isa::Scalar, &x, &mut d2);
+    /// assert_eq!((y, d), (y2, d2)); // the same as the two separate passes
+    /// assert_eq!((y[1], d[1]), (0.0, 0.5));
+    /// ```
     fn forward_with_derivative_on(&self, isa: Isa, x: &[f32], y: &mut [f32], d: &mut [f32]);
     /// The exact forward function in f64 (the accuracy reference).
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// let f = registry::lookup("softplus").unwrap();
+    /// assert!((f.forward_reference(0.0) - core::f64::consts::LN_2).abs() < 1e-15);
+    /// let mut y = [0.0f32];
+    /// f.forward(&[0.0], &mut y);
+    /// assert_eq!(y[0], core::f32::consts::LN_2); // the f32 kernel rounds it correctly here
+    /// ```
     fn forward_reference(&self, x: f64) -> f64;
     /// The exact derivative in f64.
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// let t = registry::lookup("tanh").unwrap();
+    /// assert_eq!(t.derivative_reference(0.0), 1.0);
+    /// assert_eq!(registry::lookup("sigmoid").unwrap().derivative_reference(0.0), 0.25);
+    /// ```
     fn derivative_reference(&self, x: f64) -> f64;
     /// `dx = dy·f'(x)` from `y = f(x)` on `isa`; [`RegistryError::NoOutputDerivative`] when the
     /// activation's derivative is not a function of its output.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, RegistryError}};
+    ///
+    /// let mut dx = [0.0f32; 2];
+    /// let s = registry::lookup("sigmoid").unwrap();
+    /// s.backward_from_output_on(Isa::Scalar, &[0.5, 1.0], &[4.0, 4.0], &mut dx).unwrap();
+    /// assert_eq!(dx, [1.0, 0.0]); // 4·y·(1 - y)
+    ///
+    /// let gelu = registry::lookup("gelu").unwrap();
+    /// let e = gelu.backward_from_output_on(Isa::Scalar, &[0.5], &[1.0], &mut dx[..1]);
+    /// assert_eq!(e, Err(RegistryError::NoOutputDerivative { name: "gelu" }));
+    /// ```
     fn backward_from_output_on(
         &self,
         isa: Isa,
@@ -61,26 +176,80 @@ pub trait DynActivation: Send + Sync {
     ) -> Result<(), RegistryError>;
 
     /// `y = f(x)` on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, activations::Swish, registry};
+    ///
+    /// let x = [-3.0f32, 0.0, 0.75, 5.0];
+    /// let (mut a, mut b) = ([0.0f32; 4], [0.0f32; 4]);
+    /// registry::lookup("silu").unwrap().forward(&x, &mut a);
+    /// Activation::forward(&Swish::default(), &x, &mut b);
+    /// assert_eq!(a, b);
+    /// ```
     fn forward(&self, x: &[f32], y: &mut [f32]) {
         self.forward_on(Isa::best(), x, y)
     }
     /// `x = f(x)` on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// let mut x = [-1.0f32, 2.0];
+    /// registry::lookup("ReLU").unwrap().forward_in_place(&mut x);
+    /// assert_eq!(x, [0.0, 2.0]);
+    /// ```
     fn forward_in_place(&self, x: &mut [f32]) {
         self.forward_in_place_on(Isa::best(), x)
     }
     /// `d = f'(x)` on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// // softsign'(x) = 1 / (1 + |x|)²
+    /// let mut d = [0.0f32; 3];
+    /// registry::lookup("softsign").unwrap().derivative(&[-1.0, 0.0, 3.0], &mut d);
+    /// assert_eq!(d, [0.25, 1.0, 0.0625]);
+    /// ```
     fn derivative(&self, x: &[f32], d: &mut [f32]) {
         self.derivative_on(Isa::best(), x, d)
     }
     /// `dx = dy·f'(x)` on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// let mut dx = [0.0f32; 2];
+    /// registry::lookup("relu").unwrap().backward(&[-1.0, 2.0], &[5.0, 5.0], &mut dx);
+    /// assert_eq!(dx, [0.0, 5.0]);
+    /// ```
     fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
         self.backward_on(Isa::best(), x, dy, dx)
     }
     /// `y`, `d` in one pass on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// let (mut y, mut d) = ([0.0f32; 2], [0.0f32; 2]);
+    /// registry::lookup("identity").unwrap().forward_with_derivative(&[-3.0, 4.0], &mut y, &mut d);
+    /// assert_eq!((y, d), ([-3.0, 4.0], [1.0, 1.0]));
+    /// ```
     fn forward_with_derivative(&self, x: &[f32], y: &mut [f32], d: &mut [f32]) {
         self.forward_with_derivative_on(Isa::best(), x, y, d)
     }
     /// `dx = dy·f'(x)` from `y` on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// // tanh' = 1 - y²: the gradient passes unchanged where y = 0.
+    /// let mut dx = [0.0f32; 2];
+    /// let t = registry::lookup("tanh").unwrap();
+    /// t.backward_from_output(&[0.0, 1.0], &[3.0, 3.0], &mut dx).unwrap();
+    /// assert_eq!(dx, [3.0, 0.0]);
+    /// assert!(registry::lookup("mish").unwrap().backward_from_output(&[0.0], &[1.0], &mut dx[..1]).is_err());
+    /// ```
     fn backward_from_output(
         &self,
         y: &[f32],
@@ -149,6 +318,18 @@ impl<A: Activation> DynActivation for A {
 }
 
 /// Why a lookup failed.
+///
+/// ```
+/// use activation_kernels::registry::{self, RegistryError};
+///
+/// let Err(RegistryError::UnknownName { name }) = registry::lookup("relu7") else { panic!() };
+/// assert_eq!(name.as_str(), "relu7");
+/// let e = registry::lookup_with("elu", &[("beta", 1.0)]).unwrap_err();
+/// assert!(matches!(e, RegistryError::UnknownParam { activation: "elu", .. }));
+/// let e = registry::lookup_with("elu", &[("alpha", 0.0)]).unwrap_err();
+/// assert!(matches!(e, RegistryError::InvalidParam(ref p) if p.param == "alpha"));
+/// assert_eq!(e.to_string(), "elu: invalid parameter `alpha` = 0.0: requires alpha > 0.0");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum RegistryError {
     /// No activation has this name or alias.
@@ -175,6 +356,15 @@ pub enum RegistryError {
 }
 
 /// A short copy of a user-provided name, kept without allocating.
+///
+/// ```
+/// use activation_kernels::registry::{self, RegistryError};
+///
+/// let long = "no_such_activation_with_a_very_long_name";
+/// let Err(RegistryError::UnknownName { name }) = registry::lookup(long) else { panic!() };
+/// assert_eq!(name.as_str(), &long[..32]); // truncated to 32 bytes
+/// assert_eq!(format!("{name:?}"), format!("{:?}", &long[..32]));
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ShortName {
     bytes: [u8; 32],
@@ -198,6 +388,16 @@ impl ShortName {
         }
     }
     /// The name.
+    ///
+    /// ```
+    /// use activation_kernels::registry::{self, RegistryError};
+    ///
+    /// // Kept as given after trimming, not normalised.
+    /// let Err(RegistryError::UnknownName { name }) = registry::lookup(" Fancy-ReLU ") else {
+    ///     panic!()
+    /// };
+    /// assert_eq!(name.as_str(), "Fancy-ReLU");
+    /// ```
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("?")
     }
@@ -295,6 +495,17 @@ macro_rules! builtins {
         $(static $st: $ty = $val;)*
 
         /// Every built-in activation with its default parameters.
+        ///
+        /// ```
+        /// use activation_kernels::registry::{ALL, lookup};
+        ///
+        /// assert!(ALL.iter().any(|a| a.info().name == "gelu"));
+        /// for a in ALL {
+        ///     // Each is what `lookup` returns for its name.
+        ///     assert_eq!(lookup(a.info().name).unwrap().info().name, a.info().name);
+        ///     assert_eq!(a.param_values()[0], a.info().params.first().map_or(0.0, |p| p.default));
+        /// }
+        /// ```
         pub static ALL: &[&dyn DynActivation] = &[$(&$st),*];
 
         #[cfg(feature = "std")]
@@ -350,6 +561,15 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// Every accepted name: canonical names, then aliases.
+///
+/// ```
+/// use activation_kernels::registry::{self, ALL};
+///
+/// let names: Vec<&str> = registry::names().collect();
+/// assert_eq!(names[0], ALL[0].info().name);
+/// assert!(names.contains(&"swish") && names.contains(&"silu"));
+/// assert!(names.iter().all(|n| registry::lookup(n).is_ok()));
+/// ```
 pub fn names() -> impl Iterator<Item = &'static str> {
     ALL.iter()
         .map(|a| a.info().name)
@@ -357,6 +577,19 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 }
 
 /// The built-in activation called `name` (canonical or alias), with default parameters.
+///
+/// Names match in any case, with `-` and `_` alike and surrounding spaces ignored.
+///
+/// ```
+/// use activation_kernels::registry;
+///
+/// for name in ["hard_swish", "HardSwish", "Hard-Swish", " hardswish "] {
+///     assert_eq!(registry::lookup(name).unwrap().info().name, "hard_swish");
+/// }
+/// let err = registry::lookup("sigmod").unwrap_err().to_string();
+/// assert!(err.starts_with("unknown activation `sigmod`; valid names: relu, "), "{err}");
+/// assert!(err.contains("sigmoid") && err.contains("logistic"), "{err}");
+/// ```
 pub fn lookup(name: &str) -> Result<&'static dyn DynActivation, RegistryError> {
     let n = name.trim();
     ALL.iter()
