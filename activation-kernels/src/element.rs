@@ -138,14 +138,106 @@ impl sealed::Sealed for f32 {
 /// ```
 pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     /// `dst[i] = k(src[i])` on `isa`. Panics on a length mismatch.
+    ///
+    /// ```
+    /// use activation_kernels::element::{Element, half::f16};
+    /// use activation_kernels::{Isa, math::{MathFn, kernels}};
+    ///
+    /// let x: Vec<f16> = [-1.0f32, 0.0, 0.5, 2.0].iter().map(|&v| f16::from_f32(v)).collect();
+    /// let mut y = vec![f16::ZERO; 4];
+    /// f16::map_on(Isa::best(), kernels::Exp, &x, &mut y);
+    /// assert_eq!(y[1], f16::ONE);
+    ///
+    /// // Each result is the f32 kernel on the widened input, rounded once to nearest even.
+    /// let xf: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
+    /// let mut yf = vec![0.0f32; 4];
+    /// MathFn::Exp.apply(&xf, &mut yf);
+    /// assert!(y.iter().zip(&yf).all(|(h, &f)| *h == f16::from_f32(f)));
+    /// ```
     fn map_on<K: UnaryKernel>(isa: Isa, k: K, src: &[Self], dst: &mut [Self]);
     /// `x[i] = k(x[i])` on `isa`.
+    ///
+    /// Widening is exact and rounding an exact value returns it, so the identity kernel gives
+    /// back every f16 value (subnormals and infinities included; NaN stays NaN):
+    ///
+    /// ```
+    /// use activation_kernels::element::{Element, half::f16};
+    /// use activation_kernels::kernel::UnaryKernel;
+    /// use activation_kernels::{Isa, pulp::Simd};
+    ///
+    /// #[derive(Copy, Clone)]
+    /// struct Identity;
+    /// impl UnaryKernel for Identity {
+    ///     #[inline(always)]
+    ///     fn apply<S: Simd>(self, _simd: S, x: S::f32s) -> S::f32s {
+    ///         x
+    ///     }
+    /// }
+    /// let all: Vec<f16> = (0..=u16::MAX).map(f16::from_bits).collect();
+    /// let mut x = all.clone();
+    /// f16::map_in_place_on(Isa::Scalar, Identity, &mut x);
+    /// for (a, b) in all.iter().zip(&x) {
+    ///     assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
+    /// }
+    /// ```
     fn map_in_place_on<K: UnaryKernel>(isa: Isa, k: K, x: &mut [Self]);
     /// `(a[i], b[i]) = k(src[i])` on `isa`. Panics on a length mismatch.
+    ///
+    /// ```
+    /// use activation_kernels::activation::Both;
+    /// use activation_kernels::activations::Tanh;
+    /// use activation_kernels::element::{ActivationExt, Element, half::bf16};
+    /// use activation_kernels::Isa;
+    ///
+    /// let x = [bf16::from_f32(-0.5), bf16::ZERO, bf16::from_f32(3.0)];
+    /// let (mut y, mut d) = ([bf16::ZERO; 3], [bf16::ZERO; 3]);
+    /// bf16::map2_on(Isa::best(), Both(Tanh), &x, &mut y, &mut d);
+    /// assert_eq!((y[1], d[1]), (bf16::ZERO, bf16::ONE)); // tanh(0) = 0, tanh'(0) = 1
+    ///
+    /// // The same values as the two separate passes.
+    /// let (mut y2, mut d2) = ([bf16::ZERO; 3], [bf16::ZERO; 3]);
+    /// Tanh.forward_t(&x, &mut y2);
+    /// Tanh.derivative_t(&x, &mut d2);
+    /// assert_eq!((y, d), (y2, d2));
+    /// ```
     fn map2_on<K: DualKernel>(isa: Isa, k: K, src: &[Self], a: &mut [Self], b: &mut [Self]);
     /// `dst[i] = k(a[i], b[i])` on `isa`. Panics on a length mismatch.
+    ///
+    /// ```
+    /// use activation_kernels::activation::Back;
+    /// use activation_kernels::activations::{Relu, Sigmoid};
+    /// use activation_kernels::element::{Element, half::f16};
+    /// use activation_kernels::Isa;
+    ///
+    /// let x = [f16::from_f32(-1.0), f16::from_f32(2.0)];
+    /// let dy = [f16::from_f32(0.1); 2];
+    /// let mut dx = [f16::ONE; 2];
+    /// f16::zip_on(Isa::Scalar, Back(Relu), &x, &dy, &mut dx); // dx = dy · relu'(x)
+    /// assert_eq!(dx, [f16::ZERO, dy[1]]);
+    ///
+    /// f16::zip_on(Isa::best(), Back(Sigmoid), &[f16::ZERO; 2], &dy, &mut dx);
+    /// assert_eq!(dx[0].to_f32(), dy[0].to_f32() / 4.0); // sigmoid'(0) = 1/4 (exact here)
+    /// ```
     fn zip_on<K: BinaryKernel>(isa: Isa, k: K, a: &[Self], b: &[Self], dst: &mut [Self]);
     /// `b[i] = k(a[i], b[i])` on `isa`. Panics on a length mismatch.
+    ///
+    /// ```
+    /// use activation_kernels::activation::Back;
+    /// use activation_kernels::activations::Sigmoid;
+    /// use activation_kernels::element::{Element, half::bf16};
+    /// use activation_kernels::Isa;
+    ///
+    /// let x = [bf16::ZERO, bf16::from_f32(20.0)];
+    /// let mut g = [bf16::from_f32(4.0); 2];
+    /// bf16::zip_in_place_on(Isa::best(), Back(Sigmoid), &x, &mut g); // g = g · sigmoid'(x)
+    /// assert_eq!(g[0], bf16::ONE);
+    /// assert!(g[1] > bf16::ZERO && g[1].to_f32() < 1e-8); // 4·e^-20, tiny but not flushed
+    ///
+    /// // The same as the out-of-place call.
+    /// let mut dx = [bf16::ZERO; 2];
+    /// bf16::zip_on(Isa::best(), Back(Sigmoid), &x, &[bf16::from_f32(4.0); 2], &mut dx);
+    /// assert_eq!(g, dx);
+    /// ```
     fn zip_in_place_on<K: BinaryKernel>(isa: Isa, k: K, a: &[Self], b: &mut [Self]);
 }
 
@@ -309,11 +401,40 @@ half_element!(f16, F16Codec);
 /// ```
 pub trait ActivationExt: Activation {
     /// `y = f(x)`.
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, activations::Tanh};
+    /// use activation_kernels::element::{ActivationExt, half::bf16};
+    ///
+    /// let x = [bf16::from_f32(-10.0), bf16::ZERO, bf16::from_f32(10.0)];
+    /// let mut y = [bf16::ZERO; 3];
+    /// Tanh.forward_t(&x, &mut y);
+    /// assert_eq!(y, [-bf16::ONE, bf16::ZERO, bf16::ONE]); // ±tanh(10) rounds to ±1
+    ///
+    /// // On f32 it is exactly `Activation::forward`.
+    /// let xf = [-0.3f32, 0.7, 1.9];
+    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+    /// Tanh.forward_t(&xf, &mut a);
+    /// Tanh.forward(&xf, &mut b);
+    /// assert_eq!(a, b);
+    /// ```
     #[track_caller]
     fn forward_t<T: Element>(&self, x: &[T], y: &mut [T]) {
         self.forward_t_on(Isa::best(), x, y)
     }
     /// `y = f(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, activations::Gelu};
+    /// use activation_kernels::element::{ActivationExt, half::f16};
+    ///
+    /// let x: Vec<f16> = (-40..40).map(|i| f16::from_f32(i as f32 / 8.0)).collect();
+    /// let (mut a, mut b) = (vec![f16::ZERO; 80], vec![f16::ZERO; 80]);
+    /// Gelu.forward_t_on(Isa::Scalar, &x, &mut a);
+    /// Gelu.forward_t_on(Isa::best(), &x, &mut b);
+    /// assert_eq!(a, b); // the same bits on every ISA
+    /// assert_eq!(a[40], f16::ZERO); // gelu(0) = 0
+    /// ```
     #[track_caller]
     fn forward_t_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) {
         check_len("input and output", x.len(), y.len());
@@ -321,22 +442,72 @@ pub trait ActivationExt: Activation {
         T::map_on(isa, Fwd(*self), x, y)
     }
     /// `x = f(x)`.
+    ///
+    /// ```
+    /// use activation_kernels::activations::Sigmoid;
+    /// use activation_kernels::element::{ActivationExt, half::bf16};
+    ///
+    /// let x = [bf16::from_f32(-2.0), bf16::ZERO, bf16::from_f32(1.5)];
+    /// let mut y = [bf16::ZERO; 3];
+    /// Sigmoid.forward_t(&x, &mut y);
+    /// let mut z = x;
+    /// Sigmoid.forward_in_place_t(&mut z);
+    /// assert_eq!(z, y);
+    /// assert_eq!(z[1], bf16::from_f32(0.5));
+    /// ```
     #[track_caller]
     fn forward_in_place_t<T: Element>(&self, x: &mut [T]) {
         self.forward_in_place_t_on(Isa::best(), x)
     }
     /// `x = f(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, Isa, activations::Gelu};
+    /// use activation_kernels::element::{ActivationExt, half::f16};
+    ///
+    /// let mut x: Vec<f16> = [-1.5f32, -0.25, 0.75, 2.5].iter().map(|&v| f16::from_f32(v)).collect();
+    /// let xf: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
+    /// Gelu.forward_in_place_t_on(Isa::Scalar, &mut x);
+    ///
+    /// // round(f32 result on the widened input), element by element.
+    /// let mut yf = [0.0f32; 4];
+    /// Gelu.forward_on(Isa::Scalar, &xf, &mut yf);
+    /// assert!(x.iter().zip(&yf).all(|(h, &f)| *h == f16::from_f32(f)));
+    /// ```
     #[track_caller]
     fn forward_in_place_t_on<T: Element>(&self, isa: Isa, x: &mut [T]) {
         self.checked();
         T::map_in_place_on(isa, Fwd(*self), x)
     }
     /// `d = f'(x)`.
+    ///
+    /// ```
+    /// use activation_kernels::activations::Sigmoid;
+    /// use activation_kernels::element::{ActivationExt, half::f16};
+    ///
+    /// let x = [f16::ZERO, f16::from_f32(-30.0)];
+    /// let mut d = [f16::ONE; 2];
+    /// Sigmoid.derivative_t(&x, &mut d);
+    /// assert_eq!(d[0], f16::from_f32(0.25));
+    /// assert_eq!(d[1], f16::ZERO); // e^-30 is far below the smallest f16 subnormal
+    /// ```
     #[track_caller]
     fn derivative_t<T: Element>(&self, x: &[T], d: &mut [T]) {
         self.derivative_t_on(Isa::best(), x, d)
     }
     /// `d = f'(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, activations::Softsign};
+    /// use activation_kernels::element::{ActivationExt, half::bf16};
+    ///
+    /// let x: Vec<bf16> = (-20..20).map(|i| bf16::from_f32(i as f32 * 0.3)).collect();
+    /// let (mut a, mut b) = (vec![bf16::ZERO; 40], vec![bf16::ZERO; 40]);
+    /// Softsign.derivative_t_on(Isa::Scalar, &x, &mut a);
+    /// Softsign.derivative_t_on(Isa::best(), &x, &mut b);
+    /// assert_eq!(a, b);
+    /// assert_eq!(a[20], bf16::ONE); // softsign'(0) = 1/(1 + |0|)^2
+    /// ```
     #[track_caller]
     fn derivative_t_on<T: Element>(&self, isa: Isa, x: &[T], d: &mut [T]) {
         check_len("input and output", x.len(), d.len());
@@ -344,11 +515,42 @@ pub trait ActivationExt: Activation {
         T::map_on(isa, Deriv(*self), x, d)
     }
     /// `dx = dy · f'(x)` (product formed in f32, rounded once).
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, activations::Tanh};
+    /// use activation_kernels::element::{ActivationExt, half::bf16};
+    ///
+    /// let x = [bf16::from_f32(-0.7), bf16::from_f32(0.2), bf16::from_f32(1.3)];
+    /// let dy = [bf16::from_f32(3.0), bf16::from_f32(-0.5), bf16::from_f32(0.1)];
+    /// let mut dx = [bf16::ZERO; 3];
+    /// Tanh.backward_t(&x, &dy, &mut dx);
+    ///
+    /// // The f32 derivative of the widened x times the widened dy, rounded once.
+    /// let xf = x.map(|v| v.to_f32());
+    /// let mut d = [0.0f32; 3];
+    /// Tanh.derivative(&xf, &mut d);
+    /// for i in 0..3 {
+    ///     assert_eq!(dx[i], bf16::from_f32(d[i] * dy[i].to_f32()));
+    /// }
+    /// ```
     #[track_caller]
     fn backward_t<T: Element>(&self, x: &[T], dy: &[T], dx: &mut [T]) {
         self.backward_t_on(Isa::best(), x, dy, dx)
     }
     /// `dx = dy · f'(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, activations::Mish};
+    /// use activation_kernels::element::{ActivationExt, half::f16};
+    ///
+    /// let x: Vec<f16> = (-30..30).map(|i| f16::from_f32(i as f32 / 4.0)).collect();
+    /// let dy = vec![f16::from_f32(-2.0); 60];
+    /// let (mut a, mut b) = (vec![f16::ZERO; 60], vec![f16::ZERO; 60]);
+    /// Mish.backward_t_on(Isa::Scalar, &x, &dy, &mut a);
+    /// Mish.backward_t_on(Isa::best(), &x, &dy, &mut b);
+    /// assert_eq!(a, b); // the same bits on every ISA
+    /// assert_eq!(a[30], f16::from_f32(-1.2)); // mish'(0) = tanh(ln 2) = 0.6
+    /// ```
     #[track_caller]
     fn backward_t_on<T: Element>(&self, isa: Isa, x: &[T], dy: &[T], dx: &mut [T]) {
         check_len("x and dx", x.len(), dx.len());
@@ -357,11 +559,36 @@ pub trait ActivationExt: Activation {
         T::zip_on(isa, Back(*self), x, dy, dx)
     }
     /// `g = g · f'(x)`: backward over the upstream gradient in place.
+    ///
+    /// ```
+    /// use activation_kernels::activations::Elu;
+    /// use activation_kernels::element::{ActivationExt, half::bf16};
+    ///
+    /// let elu = Elu::new(1.0).unwrap();
+    /// let x = [bf16::from_f32(-1.0), bf16::from_f32(2.0)];
+    /// let dy = [bf16::from_f32(0.5); 2];
+    /// let mut dx = [bf16::ZERO; 2];
+    /// elu.backward_t(&x, &dy, &mut dx);
+    /// let mut g = dy;
+    /// elu.backward_in_place_t(&x, &mut g);
+    /// assert_eq!(g, dx);
+    /// assert_eq!(g[1], dy[1]); // slope 1 for x > 0
+    /// ```
     #[track_caller]
     fn backward_in_place_t<T: Element>(&self, x: &[T], g: &mut [T]) {
         self.backward_in_place_t_on(Isa::best(), x, g)
     }
     /// `g = g · f'(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, activations::Relu6};
+    /// use activation_kernels::element::{ActivationExt, half::f16};
+    ///
+    /// let x = [f16::from_f32(-1.0), f16::from_f32(3.0), f16::from_f32(7.0)];
+    /// let mut g = [f16::from_f32(2.5); 3];
+    /// Relu6.backward_in_place_t_on(Isa::Scalar, &x, &mut g);
+    /// assert_eq!(g, [f16::ZERO, f16::from_f32(2.5), f16::ZERO]); // flat outside (0, 6)
+    /// ```
     #[track_caller]
     fn backward_in_place_t_on<T: Element>(&self, isa: Isa, x: &[T], g: &mut [T]) {
         check_len("x and gradient", x.len(), g.len());
@@ -369,11 +596,38 @@ pub trait ActivationExt: Activation {
         T::zip_in_place_on(isa, Back(*self), x, g)
     }
     /// `y = f(x)` and `d = f'(x)` in one pass.
+    ///
+    /// ```
+    /// use activation_kernels::activations::Softplus;
+    /// use activation_kernels::element::{ActivationExt, half::bf16};
+    ///
+    /// let f = Softplus::default();
+    /// let x = [bf16::from_f32(-3.0), bf16::ZERO, bf16::from_f32(4.0)];
+    /// let (mut y, mut d) = ([bf16::ZERO; 3], [bf16::ZERO; 3]);
+    /// f.forward_with_derivative_t(&x, &mut y, &mut d);
+    ///
+    /// let (mut y2, mut d2) = ([bf16::ZERO; 3], [bf16::ZERO; 3]);
+    /// f.forward_t(&x, &mut y2);
+    /// f.derivative_t(&x, &mut d2);
+    /// assert_eq!((y, d), (y2, d2));
+    /// assert_eq!(d[1], bf16::from_f32(0.5)); // softplus'(0) = sigmoid(0)
+    /// ```
     #[track_caller]
     fn forward_with_derivative_t<T: Element>(&self, x: &[T], y: &mut [T], d: &mut [T]) {
         self.forward_with_derivative_t_on(Isa::best(), x, y, d)
     }
     /// `y = f(x)` and `d = f'(x)` in one pass on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, activations::Sigmoid};
+    /// use activation_kernels::element::{ActivationExt, half::f16};
+    ///
+    /// let x = [f16::ZERO, f16::INFINITY, f16::NEG_INFINITY];
+    /// let (mut y, mut d) = ([f16::ONE; 3], [f16::ONE; 3]);
+    /// Sigmoid.forward_with_derivative_t_on(Isa::Scalar, &x, &mut y, &mut d);
+    /// assert_eq!(y, [f16::from_f32(0.5), f16::ONE, f16::ZERO]); // limits at ±inf
+    /// assert_eq!(d, [f16::from_f32(0.25), f16::ZERO, f16::ZERO]);
+    /// ```
     #[track_caller]
     fn forward_with_derivative_t_on<T: Element>(
         &self,

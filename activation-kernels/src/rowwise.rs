@@ -62,60 +62,69 @@
 //!
 //! # Half types: bf16 and f16
 //!
-//! With the `half` feature (on by default), [`RowActivationExt`] runs every function of the
-//! family (and [`RowFunction`]) on slices of any [`Element`]: `f32`,
-//! `half::bf16`, `half::f16`. Forward, forward in place and backward (from the output), with
-//! `_on(isa, ..)` variants and the usual length panics:
-//!
-//! ```
-//! # #[cfg(feature = "half")] {
-//! use activation_kernels::element::half::bf16;
-//! use activation_kernels::rowwise::{RowActivation, RowActivationExt, Softmax};
-//!
-//! let x: Vec<bf16> = [1.0f32, 2.0, 3.0, -4.0, 0.0, 4.0]
-//!     .iter()
-//!     .map(|&v| bf16::from_f32(v))
-//!     .collect();
-//! let mut y = vec![bf16::ZERO; 6];
-//! Softmax::new().forward_t(&x, &mut y, 3);
-//!
-//! // Exactly the f32 function on the widened inputs, rounded once to nearest even.
-//! let xf: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
-//! let mut yf = vec![0.0f32; 6];
-//! Softmax::new().forward(&xf, &mut yf, 3);
-//! assert!(y.iter().zip(&yf).all(|(h, &f)| *h == bf16::from_f32(f)));
-//!
-//! // In place, and backward from the output.
-//! let mut z = x.clone();
-//! Softmax::new().forward_in_place_t(&mut z, 3);
-//! assert_eq!(z, y);
-//! let (dy, mut dx) = (vec![bf16::ONE; 6], vec![bf16::ZERO; 6]);
-//! Softmax::new().backward_t(&y, &dy, &mut dx, 3);
-//! # }
-//! ```
-//!
-//! **Method.** Each row is widened to f32 (exactly) and computed with the f32 arithmetic above
-//! (same blocks, slots and evaluation order); each result is rounded **to nearest, ties to
-//! even** into the half type with the integer conversions of [`crate::element`] (vectorized on
-//! every ISA, the same bits everywhere). So a half result is always the f32 function of the
-//! widened row rounded once, and is **bit-identical on every ISA**; on `f32` the generic
-//! methods are the [`RowActivation`] ones. No f32 row is stored (no allocation, `no_std`):
-//! every pass widens its 16-element block again from the input, and softmax recomputes
-//! `2^64·e^(x - m)` in its last pass rather than keeping it: the input is read three times and
-//! exp evaluated twice per element. Measured forward throughput on AVX-512 (this crate's
-//! development VM, rows of 1024 to 32768): bf16 about 50% (softmax) to 65% (log-softmax) of
-//! the f32 path, f16 about 35–50%; backward about 40%. Backward widens `y` and `dy` the same
-//! way, forms `dx` in f32 and rounds once. The special rows follow the policy above (NaN,
-//! zeros for [`MaskedRows::Zero`]).
-//!
-//! **Accuracy** (tests/rowwise_half.rs, every ISA: all row lengths 1..=300 at five scales,
-//! rows up to 10^5, `-inf` elements, masked and NaN rows): within **1 ULP of the half type** of
-//! the exact function of the widened row (the f32 kernels' 4-ULP bound leaves at most a hair
-//! over half an ULP). Measured maxima, in ULPs of the half type: bf16 softmax 0.500011,
-//! log-softmax 0.500007, softmin 0.500000; f16 softmax 0.500053, log-softmax 0.500057, softmin
-//! 0.500083. Where the exact value lies within a few f32 ULPs of a rounding tie of the half type
-//! the result may be the other neighbour (measured: at most 0.013% of softmax and softmin
-//! results, 0.15% of log-softmax results are not correctly rounded).
+#![cfg_attr(
+    not(feature = "half"),
+    doc = "Needs the `half` feature (on by default): row-wise functions on `half::bf16` and \
+           `half::f16` slices through `RowActivationExt`."
+)]
+#![cfg_attr(
+    feature = "half",
+    doc = r#"
+With the `half` feature (on by default), [`RowActivationExt`] runs every function of the
+family (and [`RowFunction`]) on slices of any [`Element`]: `f32`,
+`half::bf16`, `half::f16`. Forward, forward in place and backward (from the output), with
+`_on(isa, ..)` variants and the usual length panics:
+
+```
+use activation_kernels::element::half::bf16;
+use activation_kernels::rowwise::{RowActivation, RowActivationExt, Softmax};
+
+let x: Vec<bf16> = [1.0f32, 2.0, 3.0, -4.0, 0.0, 4.0]
+    .iter()
+    .map(|&v| bf16::from_f32(v))
+    .collect();
+let mut y = vec![bf16::ZERO; 6];
+Softmax::new().forward_t(&x, &mut y, 3);
+
+// Exactly the f32 function on the widened inputs, rounded once to nearest even.
+let xf: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
+let mut yf = vec![0.0f32; 6];
+Softmax::new().forward(&xf, &mut yf, 3);
+assert!(y.iter().zip(&yf).all(|(h, &f)| *h == bf16::from_f32(f)));
+
+// In place, and backward from the output.
+let mut z = x.clone();
+Softmax::new().forward_in_place_t(&mut z, 3);
+assert_eq!(z, y);
+let (dy, mut dx) = (vec![bf16::ONE; 6], vec![bf16::ZERO; 6]);
+Softmax::new().backward_t(&y, &dy, &mut dx, 3);
+assert!(dx.iter().all(|d| d.to_f32().abs() < 0.01)); // y·(1 - Σ y), Σ y ≈ 1
+```
+
+**Method.** Each row is widened to f32 (exactly) and computed with the f32 arithmetic above
+(same blocks, slots and evaluation order); each result is rounded **to nearest, ties to
+even** into the half type with the integer conversions of [`crate::element`] (vectorized on
+every ISA, the same bits everywhere). So a half result is always the f32 function of the
+widened row rounded once, and is **bit-identical on every ISA**; on `f32` the generic
+methods are the [`RowActivation`] ones. No f32 row is stored (no allocation, `no_std`):
+every pass widens its 16-element block again from the input, and softmax recomputes
+`2^64·e^(x - m)` in its last pass rather than keeping it: the input is read three times and
+exp evaluated twice per element. Measured forward throughput on AVX-512 (this crate's
+development VM, rows of 1024 to 32768): bf16 about 50% (softmax) to 65% (log-softmax) of
+the f32 path, f16 about 35–50%; backward about 40%. Backward widens `y` and `dy` the same
+way, forms `dx` in f32 and rounds once. The special rows follow the policy above (NaN,
+zeros for [`MaskedRows::Zero`]).
+
+**Accuracy** (tests/rowwise_half.rs, every ISA: all row lengths 1..=300 at five scales,
+rows up to 10^5, `-inf` elements, masked and NaN rows): within **1 ULP of the half type** of
+the exact function of the widened row (the f32 kernels' 4-ULP bound leaves at most a hair
+over half an ULP). Measured maxima, in ULPs of the half type: bf16 softmax 0.500011,
+log-softmax 0.500007, softmin 0.500000; f16 softmax 0.500053, log-softmax 0.500057, softmin
+0.500083. Where the exact value lies within a few f32 ULPs of a rounding tie of the half type
+the result may be the other neighbour (measured: at most 0.013% of softmax and softmin
+results, 0.15% of log-softmax results are not correctly rounded).
+"#
+)]
 
 use crate::Isa;
 #[cfg(feature = "half")]
@@ -130,6 +139,18 @@ use core::marker::PhantomData;
 use pulp::{Simd, WithSimd};
 
 /// What to do with a row whose every element is `-inf`.
+///
+/// ```
+/// use activation_kernels::rowwise::{LogSoftmax, MaskedRows, RowActivation};
+///
+/// assert_eq!(MaskedRows::default(), MaskedRows::Nan);
+/// let masked = [f32::NEG_INFINITY; 3];
+/// let mut y = [0.0f32; 3];
+/// LogSoftmax::new().forward(&masked, &mut y, 3);
+/// assert!(y.iter().all(|v| v.is_nan()));
+/// LogSoftmax::new().masked_rows(MaskedRows::Zero).forward(&masked, &mut y, 3);
+/// assert_eq!(y, [0.0; 3]);
+/// ```
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum MaskedRows {
     /// All NaN, like PyTorch (`-inf - (-inf)`).
@@ -151,50 +172,185 @@ enum Kind {
 ///
 /// Every method panics if `row_len == 0` while the slices are non-empty, if the slice length is
 /// not a multiple of `row_len`, or if the slices' lengths differ.
+///
+/// ```
+/// use activation_kernels::rowwise::{LogSoftmax, RowActivation, Softmax, Softmin};
+///
+/// // Generic code over the family: every row is independent of the others.
+/// fn first_row_alone<F: RowActivation>(f: F) -> bool {
+///     let x = [0.5f32, -1.0, 2.0, 7.0, 7.0, -3.0];
+///     let (mut all, mut one) = ([0.0f32; 6], [0.0f32; 3]);
+///     f.forward(&x, &mut all, 3);
+///     f.forward(&x[..3], &mut one, 3);
+///     all[..3] == one
+/// }
+/// assert!(first_row_alone(Softmax::new()));
+/// assert!(first_row_alone(LogSoftmax::new()));
+/// assert!(first_row_alone(Softmin::new()));
+/// ```
 pub trait RowActivation: Copy {
     /// The canonical name (`"softmax"`, `"log_softmax"`, `"softmin"`).
+    ///
+    /// ```
+    /// use activation_kernels::registry::lookup_rowwise;
+    /// use activation_kernels::rowwise::{LogSoftmax, RowActivation};
+    ///
+    /// assert_eq!(LogSoftmax::new().name(), "log_softmax");
+    /// // The name finds the function again.
+    /// assert_eq!(lookup_rowwise(LogSoftmax::new().name()).unwrap(), LogSoftmax::new().into());
+    /// ```
     fn name(&self) -> &'static str;
 
     /// `y = f(x)` row by row, on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rowwise::{RowActivation, Softmax}};
+    ///
+    /// let x = [0.0f32, core::f32::consts::LN_2];
+    /// let (mut a, mut b) = ([0.0f32; 2], [0.0f32; 2]);
+    /// Softmax::new().forward_on(Isa::Scalar, &x, &mut a, 2);
+    /// Softmax::new().forward_on(Isa::best(), &x, &mut b, 2);
+    /// assert_eq!(a, b); // the same bits on every ISA
+    /// // e^0 : e^(ln 2) = 1 : 2
+    /// assert!((a[0] - 1.0 / 3.0).abs() <= f32::EPSILON);
+    /// assert!((a[1] - 2.0 / 3.0).abs() <= f32::EPSILON);
+    /// ```
     fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize);
 
     /// `x = f(x)` row by row, on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rowwise::{LogSoftmax, RowActivation}};
+    ///
+    /// let x = [1.0f32, -2.0, 0.25, 30.0, -30.0, 0.0];
+    /// let mut y = [0.0f32; 6];
+    /// LogSoftmax::new().forward_on(Isa::Scalar, &x, &mut y, 2);
+    /// let mut z = x;
+    /// LogSoftmax::new().forward_in_place_on(Isa::Scalar, &mut z, 2);
+    /// assert_eq!(z, y); // in place gives the same bits
+    /// ```
     fn forward_in_place_on(&self, isa: Isa, x: &mut [f32], row_len: usize);
 
     /// `dx` from the forward output `y` and the upstream gradient `dy`, on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rowwise::{RowActivation, Softmax}};
+    ///
+    /// let mut y = [0.0f32; 3];
+    /// Softmax::new().forward(&[0.5, -1.0, 2.0], &mut y, 3);
+    /// let dy = [1.0f32, -2.0, 0.5];
+    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+    /// Softmax::new().backward_on(Isa::Scalar, &y, &dy, &mut a, 3);
+    /// Softmax::new().backward_on(Isa::best(), &y, &dy, &mut b, 3);
+    /// assert_eq!(a, b);
+    ///
+    /// // dx = y·(dy - Σ dy·y)
+    /// let s: f64 = y.iter().zip(&dy).map(|(&y, &g)| y as f64 * g as f64).sum();
+    /// for i in 0..3 {
+    ///     let want = y[i] as f64 * (dy[i] as f64 - s);
+    ///     assert!((a[i] as f64 - want).abs() <= 1e-6);
+    /// }
+    /// ```
     fn backward_on(&self, isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32], row_len: usize);
 
     /// `y = f(x)` row by row, on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::rowwise::{LogSoftmax, RowActivation};
+    ///
+    /// let x = [3.0f32, -1.0, 0.0, 100.0];
+    /// let mut y = [0.0f32; 4];
+    /// LogSoftmax::new().forward(&x, &mut y, 4);
+    /// assert!(y.iter().all(|&v| v <= 0.0)); // log-probabilities
+    /// let total: f32 = y.iter().map(|v| v.exp()).sum();
+    /// assert!((total - 1.0).abs() <= 4.0 * f32::EPSILON);
+    /// ```
     #[track_caller]
     fn forward(&self, x: &[f32], y: &mut [f32], row_len: usize) {
         self.forward_on(Isa::best(), x, y, row_len)
     }
 
     /// `x = f(x)` row by row, on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::rowwise::{RowActivation, Softmin};
+    ///
+    /// let mut x = [0.0f32, core::f32::consts::LN_2, 5.0, 5.0];
+    /// Softmin::new().forward_in_place(&mut x, 2);
+    /// // e^-0 : e^-(ln 2) = 2 : 1, and equal logits share equally.
+    /// assert!((x[0] - 2.0 / 3.0).abs() <= f32::EPSILON);
+    /// assert!((x[1] - 1.0 / 3.0).abs() <= f32::EPSILON);
+    /// assert_eq!(&x[2..], &[0.5, 0.5]);
+    /// ```
     #[track_caller]
     fn forward_in_place(&self, x: &mut [f32], row_len: usize) {
         self.forward_in_place_on(Isa::best(), x, row_len)
     }
 
     /// `dx` from `y = f(x)` and `dy`, on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::rowwise::{LogSoftmax, RowActivation};
+    ///
+    /// let mut y = [0.0f32; 3];
+    /// LogSoftmax::new().forward(&[0.0, 1.0, -1.0], &mut y, 3);
+    /// let dy = [1.0f32, 2.0, 3.0];
+    /// let mut dx = [0.0f32; 3];
+    /// LogSoftmax::new().backward(&y, &dy, &mut dx, 3);
+    ///
+    /// // dx = dy - e^y·Σ dy
+    /// for i in 0..3 {
+    ///     let want = dy[i] as f64 - (y[i] as f64).exp() * 6.0;
+    ///     assert!((dx[i] as f64 - want).abs() <= 1e-5);
+    /// }
+    /// ```
     #[track_caller]
     fn backward(&self, y: &[f32], dy: &[f32], dx: &mut [f32], row_len: usize) {
         self.backward_on(Isa::best(), y, dy, dx, row_len)
     }
 
     /// The exact function of one row, in f64 (the accuracy reference).
+    ///
+    /// ```
+    /// # #[cfg(feature = "std")] {
+    /// use activation_kernels::rowwise::{RowActivation, Softmax};
+    /// use activation_kernels::ulp::ulp_error;
+    ///
+    /// let x = [0.0f32, core::f32::consts::LN_2];
+    /// let r = Softmax::new().reference(&x);
+    /// // 1/3 and 2/3, up to the rounding of ln 2 to f32
+    /// assert!((r[0] - 1.0 / 3.0).abs() < 1e-7 && (r[1] - 2.0 / 3.0).abs() < 1e-7);
+    ///
+    /// // The f32 kernels stay within 4 ULP of it.
+    /// let mut y = [0.0f32; 2];
+    /// Softmax::new().forward(&x, &mut y, 2);
+    /// assert!(y.iter().zip(&r).all(|(&y, &r)| ulp_error(y, r) <= 4.0));
+    /// # }
+    /// ```
     fn reference(&self, row: &[f32]) -> RowReference;
 }
 
 /// The f64 result of a row-wise function on one row (see [`RowActivation::reference`]).
+///
+/// ```
+/// use activation_kernels::rowwise::{RowActivation, RowReference, Softmin};
+///
+/// let r: RowReference = Softmin::new().reference(&[2.0, 2.0, 2.0, 2.0]);
+/// assert_eq!(r, vec![0.25; 4]);
+/// ```
 #[cfg(feature = "std")]
 pub type RowReference = std::vec::Vec<f64>;
 /// Without `std`, references are not available.
 #[cfg(not(feature = "std"))]
 pub type RowReference = ();
 
+// `$masked` (used only in the generated doc examples): the logit of a fully masked row
+// (`-inf`; `+inf` for softmin).
 macro_rules! row_activation {
-    ($(#[$doc:meta])* $ty:ident, $kind:expr, $name:literal, $free:ident, $free_doc:literal) => {
+    (
+        $(#[$doc:meta])* $ty:ident, $kind:expr, $name:literal, $free:ident, $free_doc:literal,
+        $masked:literal
+    ) => {
         $(#[$doc])*
         #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $ty {
@@ -204,10 +360,39 @@ macro_rules! row_activation {
 
         impl $ty {
             /// The default: fully masked rows give NaN.
+            ///
+            /// ```
+            #[doc = concat!("use activation_kernels::rowwise::{MaskedRows, RowActivation, ", stringify!($ty), "};")]
+            ///
+            #[doc = concat!("const F: ", stringify!($ty), " = ", stringify!($ty), "::new(); // usable in constants")]
+            #[doc = concat!("assert_eq!(F, ", stringify!($ty), "::default());")]
+            /// assert_eq!(F.masked, MaskedRows::Nan);
+            ///
+            /// let mut y = [0.0f32; 2];
+            #[doc = concat!("F.forward(&[", $masked, "; 2], &mut y, 2); // a fully masked row")]
+            /// assert!(y[0].is_nan() && y[1].is_nan());
+            /// ```
             pub const fn new() -> Self {
                 $ty { masked: MaskedRows::Nan }
             }
             /// The same function with another policy for fully masked rows.
+            ///
+            /// ```
+            #[doc = concat!("use activation_kernels::rowwise::{MaskedRows, RowActivation, ", stringify!($ty), "};")]
+            ///
+            #[doc = concat!("let f = ", stringify!($ty), "::new().masked_rows(MaskedRows::Zero);")]
+            /// assert_eq!(f.masked, MaskedRows::Zero);
+            /// let mut y = [1.0f32; 2];
+            #[doc = concat!("f.forward(&[", $masked, "; 2], &mut y, 2); // a fully masked row")]
+            /// assert_eq!(y, [0.0, 0.0]);
+            ///
+            /// // Other rows are not affected.
+            /// let x = [0.5f32, -1.0, 2.0];
+            /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+            /// f.forward(&x, &mut a, 3);
+            #[doc = concat!(stringify!($ty), "::new().forward(&x, &mut b, 3);")]
+            /// assert_eq!(a, b);
+            /// ```
             pub const fn masked_rows(self, masked: MaskedRows) -> Self {
                 $ty { masked }
             }
@@ -252,6 +437,17 @@ macro_rules! row_activation {
         #[doc = $free_doc]
         ///
         /// Panics on inconsistent lengths (see [`RowActivation`]).
+        ///
+        /// ```
+        #[doc = concat!("use activation_kernels::rowwise::{", stringify!($free), ", RowActivation, ", stringify!($ty), "};")]
+        ///
+        /// let x = [0.0f32, 1.0, -2.0, 3.0, 3.0, 3.0];
+        /// let (mut y, mut z) = ([0.0f32; 6], [0.0f32; 6]);
+        #[doc = concat!(stringify!($free), "(&x, &mut y, 3);")]
+        #[doc = concat!(stringify!($ty), "::new().forward(&x, &mut z, 3); // the same bits")]
+        /// assert_eq!(y, z);
+        /// assert!(y[3] == y[4] && y[4] == y[5]); // equal logits, equal results
+        /// ```
         #[track_caller]
         pub fn $free(x: &[f32], y: &mut [f32], row_len: usize) {
             $ty::new().forward(x, y, row_len)
@@ -261,19 +457,61 @@ macro_rules! row_activation {
 
 row_activation!(
     /// Softmax `y_i = e^{x_i} / Σ_j e^{x_j}` over each row. See the [module docs](self).
+    ///
+    /// ```
+    /// use activation_kernels::rowwise::{RowActivation, Softmax};
+    ///
+    /// // Rows [0, ln 2] and [-inf, 1]: e^0 : e^(ln 2) = 1 : 2; a -inf logit gets probability 0.
+    /// let x = [0.0f32, core::f32::consts::LN_2, f32::NEG_INFINITY, 1.0];
+    /// let mut y = [0.0f32; 4];
+    /// Softmax::new().forward(&x, &mut y, 2);
+    /// assert!((y[0] - 1.0 / 3.0).abs() <= f32::EPSILON);
+    /// assert!((y[1] - 2.0 / 3.0).abs() <= f32::EPSILON);
+    /// assert_eq!(&y[2..], &[0.0, 1.0]);
+    /// ```
     Softmax, Kind::Softmax, "softmax", softmax,
-    "Softmax of each row of `x` into `y` (default options)."
+    "Softmax of each row of `x` into `y` (default options).",
+    "f32::NEG_INFINITY"
 );
 row_activation!(
     /// Log-softmax `y_i = x_i - ln Σ_j e^{x_j}` over each row. See the [module docs](self).
+    ///
+    /// ```
+    /// use activation_kernels::rowwise::{LogSoftmax, RowActivation};
+    ///
+    /// let x = [0.0f32, core::f32::consts::LN_2];
+    /// let mut y = [0.0f32; 2];
+    /// LogSoftmax::new().forward(&x, &mut y, 2);
+    /// // ln(1/3) and ln(2/3): log-probabilities, never positive.
+    /// assert!((y[0] + 3.0f32.ln()).abs() <= 2.0 * f32::EPSILON);
+    /// assert!((y[1] - (2.0f32 / 3.0).ln()).abs() <= 2.0 * f32::EPSILON);
+    /// assert!(y.iter().all(|&v| v <= 0.0));
+    /// ```
     LogSoftmax, Kind::LogSoftmax, "log_softmax", log_softmax,
-    "Log-softmax of each row of `x` into `y` (default options)."
+    "Log-softmax of each row of `x` into `y` (default options).",
+    "f32::NEG_INFINITY"
 );
 row_activation!(
     /// Softmin `y_i = e^{-x_i} / Σ_j e^{-x_j}` (softmax of `-x`) over each row. See the
     /// [module docs](self).
+    ///
+    /// ```
+    /// use activation_kernels::rowwise::{RowActivation, Softmax, Softmin};
+    ///
+    /// let x = [0.0f32, core::f32::consts::LN_2, 4.0];
+    /// let (mut y, mut z) = ([0.0f32; 3], [0.0f32; 3]);
+    /// Softmin::new().forward(&x, &mut y, 3);
+    /// Softmax::new().forward(&x.map(|v| -v), &mut z, 3);
+    /// assert_eq!(y, z); // softmax of -x
+    /// assert!(y[0] > y[1] && y[1] > y[2]); // the smallest logit gets the most weight
+    ///
+    /// // Here `+inf` is the masking value.
+    /// Softmin::new().forward(&[f32::INFINITY, 1.0, 1.0], &mut y, 3);
+    /// assert_eq!(y, [0.0, 0.5, 0.5]);
+    /// ```
     Softmin, Kind::Softmin, "softmin", softmin,
-    "Softmin of each row of `x` into `y` (default options)."
+    "Softmin of each row of `x` into `y` (default options).",
+    "f32::INFINITY"
 );
 
 #[track_caller]
@@ -715,6 +953,21 @@ fn reference(masked: MaskedRows, kind: Kind, row: &[f32]) -> std::vec::Vec<f64> 
 }
 
 /// Any of the row-wise functions, chosen at run time (see [`crate::registry::lookup_rowwise`]).
+///
+/// ```
+/// use activation_kernels::rowwise::{RowActivation, RowFunction, Softmin};
+///
+/// let f: RowFunction = Softmin::new().into();
+/// assert_eq!(f, RowFunction::Softmin(Softmin::new()));
+/// assert_eq!(f.name(), "softmin");
+///
+/// // It computes exactly what the function it holds computes.
+/// let x = [1.0f32, -0.5, 2.0, 0.0];
+/// let (mut a, mut b) = ([0.0f32; 4], [0.0f32; 4]);
+/// f.forward(&x, &mut a, 4);
+/// Softmin::new().forward(&x, &mut b, 4);
+/// assert_eq!(a, b);
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RowFunction {
     /// [`Softmax`].
@@ -726,6 +979,15 @@ pub enum RowFunction {
 }
 
 /// Canonical names of the row-wise functions, then aliases.
+///
+/// ```
+/// use activation_kernels::{registry::lookup_rowwise, rowwise::{NAMES, RowActivation}};
+///
+/// for name in NAMES {
+///     assert!(lookup_rowwise(name).is_ok(), "{name}");
+/// }
+/// assert_eq!(lookup_rowwise(NAMES[3]).unwrap().name(), "log_softmax"); // an alias
+/// ```
 pub const NAMES: [&str; 4] = ["softmax", "log_softmax", "softmin", "logsoftmax"];
 
 impl RowFunction {
@@ -750,6 +1012,16 @@ impl RowFunction {
     }
 
     /// The same function with another policy for fully masked rows.
+    ///
+    /// ```
+    /// use activation_kernels::registry::lookup_rowwise;
+    /// use activation_kernels::rowwise::{MaskedRows, RowActivation};
+    ///
+    /// let f = lookup_rowwise("softmax").unwrap().masked_rows(MaskedRows::Zero);
+    /// let mut y = [1.0f32; 4];
+    /// f.forward(&[f32::NEG_INFINITY; 4], &mut y, 2);
+    /// assert_eq!(y, [0.0; 4]); // zeros instead of NaN
+    /// ```
     pub fn masked_rows(self, masked: MaskedRows) -> Self {
         match self {
             RowFunction::Softmax(f) => RowFunction::Softmax(f.masked_rows(masked)),
@@ -819,11 +1091,40 @@ impl RowActivation for RowFunction {
 #[cfg(feature = "half")]
 pub trait RowActivationExt: RowActivation + Into<RowFunction> {
     /// `y = f(x)` row by row.
+    ///
+    /// ```
+    /// use activation_kernels::element::half::bf16;
+    /// use activation_kernels::rowwise::{RowActivation, RowActivationExt, Softmax};
+    ///
+    /// let x = [bf16::ZERO, bf16::from_f32(core::f32::consts::LN_2)];
+    /// let mut y = [bf16::ZERO; 2];
+    /// Softmax::new().forward_t(&x, &mut y, 2);
+    /// assert_eq!(y, [bf16::from_f32(1.0 / 3.0), bf16::from_f32(2.0 / 3.0)]);
+    ///
+    /// // On f32 it is exactly `RowActivation::forward`.
+    /// let xf = [0.3f32, -1.2, 2.5];
+    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+    /// Softmax::new().forward_t(&xf, &mut a, 3);
+    /// Softmax::new().forward(&xf, &mut b, 3);
+    /// assert_eq!(a, b);
+    /// ```
     #[track_caller]
     fn forward_t<T: Element>(&self, x: &[T], y: &mut [T], row_len: usize) {
         self.forward_t_on(Isa::best(), x, y, row_len)
     }
     /// `y = f(x)` row by row, on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::element::half::f16;
+    /// use activation_kernels::{Isa, rowwise::{LogSoftmax, RowActivationExt}};
+    ///
+    /// let x: Vec<f16> = (0..40).map(|i| f16::from_f32((i % 7) as f32 - 2.5)).collect();
+    /// let (mut a, mut b) = (vec![f16::ZERO; 40], vec![f16::ZERO; 40]);
+    /// LogSoftmax::new().forward_t_on(Isa::Scalar, &x, &mut a, 20);
+    /// LogSoftmax::new().forward_t_on(Isa::best(), &x, &mut b, 20);
+    /// assert_eq!(a, b); // the same bits on every ISA
+    /// assert!(a.iter().all(|v| v.to_f32() <= 0.0));
+    /// ```
     #[track_caller]
     fn forward_t_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T], row_len: usize) {
         check_len("input and output", x.len(), y.len());
@@ -831,11 +1132,35 @@ pub trait RowActivationExt: RowActivation + Into<RowFunction> {
         T::row_forward_on((*self).into(), isa, x, y, row_len)
     }
     /// `x = f(x)` row by row.
+    ///
+    /// ```
+    /// use activation_kernels::element::half::f16;
+    /// use activation_kernels::rowwise::{RowActivationExt, Softmin};
+    ///
+    /// let x = [f16::ZERO, f16::from_f32(core::f32::consts::LN_2), f16::ONE, f16::ONE];
+    /// let mut y = [f16::ZERO; 4];
+    /// Softmin::new().forward_t(&x, &mut y, 2);
+    /// let mut z = x;
+    /// Softmin::new().forward_in_place_t(&mut z, 2);
+    /// assert_eq!(z, y);
+    /// assert_eq!(&z[2..], &[f16::from_f32(0.5); 2]);
+    /// ```
     #[track_caller]
     fn forward_in_place_t<T: Element>(&self, x: &mut [T], row_len: usize) {
         self.forward_in_place_t_on(Isa::best(), x, row_len)
     }
     /// `x = f(x)` row by row, on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::element::half::bf16;
+    /// use activation_kernels::rowwise::{MaskedRows, RowActivationExt, Softmax};
+    /// use activation_kernels::Isa;
+    ///
+    /// // A fully masked row, then an ordinary one.
+    /// let mut x = [bf16::NEG_INFINITY, bf16::NEG_INFINITY, bf16::ONE, bf16::ONE];
+    /// Softmax::new().masked_rows(MaskedRows::Zero).forward_in_place_t_on(Isa::Scalar, &mut x, 2);
+    /// assert_eq!(x, [bf16::ZERO, bf16::ZERO, bf16::from_f32(0.5), bf16::from_f32(0.5)]);
+    /// ```
     #[track_caller]
     fn forward_in_place_t_on<T: Element>(&self, isa: Isa, x: &mut [T], row_len: usize) {
         check_rows(x.len(), row_len);
@@ -843,11 +1168,48 @@ pub trait RowActivationExt: RowActivation + Into<RowFunction> {
     }
     /// `dx` from the forward output `y` and the upstream gradient `dy` (formed in f32 from
     /// the widened values, rounded once).
+    ///
+    /// ```
+    /// use activation_kernels::element::half::bf16;
+    /// use activation_kernels::rowwise::{RowActivation, RowActivationExt, Softmax};
+    ///
+    /// let h = |v: &[f32]| v.iter().map(|&v| bf16::from_f32(v)).collect::<Vec<_>>();
+    /// let (y, dy) = (h(&[0.25, 0.75]), h(&[1.0, -1.0]));
+    /// let mut dx = vec![bf16::ZERO; 2];
+    /// Softmax::new().backward_t(&y, &dy, &mut dx, 2);
+    /// // y·(dy - Σ dy·y) = [0.25·1.5, 0.75·(-0.5)], exact in bf16.
+    /// assert_eq!(dx, h(&[0.375, -0.375]));
+    ///
+    /// // The f32 backward on the widened values, rounded once.
+    /// let mut dxf = [0.0f32; 2];
+    /// Softmax::new().backward(&[0.25, 0.75], &[1.0, -1.0], &mut dxf, 2);
+    /// assert_eq!(dx, h(&dxf));
+    /// ```
     #[track_caller]
     fn backward_t<T: Element>(&self, y: &[T], dy: &[T], dx: &mut [T], row_len: usize) {
         self.backward_t_on(Isa::best(), y, dy, dx, row_len)
     }
     /// `dx` from `y` and `dy`, on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::element::half::f16;
+    /// use activation_kernels::{Isa, rowwise::{LogSoftmax, RowActivation, RowActivationExt}};
+    ///
+    /// let x: Vec<f16> = (0..24).map(|i| f16::from_f32(i as f32 * 0.37 - 4.0)).collect();
+    /// let mut y = vec![f16::ZERO; 24];
+    /// LogSoftmax::new().forward_t(&x, &mut y, 8);
+    /// let dy = vec![f16::ONE; 24];
+    /// let (mut a, mut b) = (vec![f16::ZERO; 24], vec![f16::ZERO; 24]);
+    /// LogSoftmax::new().backward_t_on(Isa::Scalar, &y, &dy, &mut a, 8);
+    /// LogSoftmax::new().backward_t_on(Isa::best(), &y, &dy, &mut b, 8);
+    /// assert_eq!(a, b); // the same bits on every ISA
+    ///
+    /// // The f32 backward (dx = dy - e^y·Σ dy) on the widened values, rounded once.
+    /// let yf: Vec<f32> = y.iter().map(|v| v.to_f32()).collect();
+    /// let mut dxf = vec![0.0f32; 24];
+    /// LogSoftmax::new().backward(&yf, &[1.0; 24], &mut dxf, 8);
+    /// assert!(a.iter().zip(&dxf).all(|(h, &f)| *h == f16::from_f32(f)));
+    /// ```
     #[track_caller]
     fn backward_t_on<T: Element>(&self, isa: Isa, y: &[T], dy: &[T], dx: &mut [T], row_len: usize) {
         check_len("y and dx", y.len(), dx.len());
