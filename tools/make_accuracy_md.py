@@ -121,5 +121,32 @@ since 2026-12-01):
 | log_softmax | 1.125 | 4 |
 | softmin | 1.473 | 4 |
 """
-pathlib.Path(__file__).resolve().parent.parent.joinpath("ACCURACY.md").write_text(text)
+root = pathlib.Path(__file__).resolve().parent.parent
+root.joinpath("ACCURACY.md").write_text(text)
+
+# The README's per-activation summary (between its activation-accuracy markers): max ULP of
+# forward, derivative and backward_from_output per activation, from the same rows.
+def cell(name):
+    line = acts.get(name)
+    if line is None:
+        return "–", None
+    c = [x.strip() for x in line.split('|')]
+    return c[4], c[7].split()[0]
+names = [n for n in acts if not n.endswith("'") and not n.endswith("'(y)")]
+summary = ["| activation | f max ULP (bound) | f' max ULP (bound) | f'(y) max ULP (bound) |",
+           "|---|---|---|---|"]
+for n in names:
+    cols = []
+    for key in (n, n + "'", n + "'(y)"):
+        v, b = cell(key)
+        cols.append(v if b is None else f"{v} ({b})")
+    summary.append(f"| `{n}` | " + " | ".join(cols) + " |")
+readme = root.joinpath("README.md")
+r = readme.read_text()
+start, end = "<!-- activation-accuracy-start -->", "<!-- activation-accuracy-end -->"
+if start in r and end in r:
+    a, b = r.index(start) + len(start), r.index(end)
+    readme.write_text(r[:a] + "\n" + "\n".join(summary) + "\n" + r[b:])
+else:
+    print("README.md has no activation-accuracy markers; not updated", file=sys.stderr)
 print(f"ACCURACY.md: {len(math)} math rows, {len(acts)} activation rows", file=sys.stderr)
