@@ -297,7 +297,7 @@ fn render_activations(records: &[&Record], copy: &BTreeMap<u64, f64>) -> String 
         "Activations: elements per nanosecond (median), single thread. `ours`: our fastest ISA; \
          `best peer`: the fastest peer crate on the same entry point (tract works in place only, \
          so it appears on `fwd-inplace` rows; candle's ops allocate their result); `plain loop`: \
-         the faster textbook scalar loop (`(avx2)`: the build with AVX2+FMA enabled).{}",
+         the faster textbook scalar loop (`(avx2)`, `(avx512)`: the build with those features enabled).{}",
         if copy.is_empty() {
             ""
         } else {
