@@ -31,7 +31,10 @@ fn check(r: &[String], name: &str, bound: f64, min_inputs: u64) {
     assert!(inputs >= min_inputs, "`{name}`: only {inputs} inputs swept");
     let isas: Vec<&str> = r[2].split('+').collect();
     for isa in ["scalar", "avx2", "avx512"] {
-        assert!(isas.contains(&isa), "`{name}`: the record does not cover {isa}");
+        assert!(
+            isas.contains(&isa),
+            "`{name}`: the record does not cover {isa}"
+        );
     }
     let measured: f64 = r[4].parse().unwrap();
     let recorded_bound: f64 = r[7].split_whitespace().next().unwrap().parse().unwrap();

@@ -28,7 +28,10 @@ fn every_output_derivative_has_an_exhaustive_row_within_its_bound() {
         assert_eq!(r[3], "4294967296", "`{name}`: not all 2^32 inputs");
         let isas: Vec<&str> = r[2].split('+').collect();
         for isa in ["scalar", "avx2", "avx512"] {
-            assert!(isas.contains(&isa), "`{name}`: the record does not cover {isa}");
+            assert!(
+                isas.contains(&isa),
+                "`{name}`: the record does not cover {isa}"
+            );
         }
         let measured: f64 = r[4].parse().unwrap();
         let bound: f64 = r[7].split_whitespace().next().unwrap().parse().unwrap();
