@@ -14,7 +14,7 @@ The committed ACCURACY.md is
         $T-activations-full.md $T-activations-resweep.md $T-activations-stride3.md \
         $T-activations-stride3b.md $T-activations-from-math.md $T-catalogue2.md \
         $T-activations-exhaustive.md $T-activations-from-output.md \
-        tools/sweep-2026-12-01-general-relu.md -- \
+        tools/sweep-2026-12-01-general-relu.md tools/sweep-2026-12-01-softsign.md -- \
         tools/sweep-2026-12-01-avx512-math.md tools/sweep-2026-12-01-avx512-activations.md
 """
 import sys, pathlib
@@ -73,7 +73,8 @@ Two machines, two passes:
   scalar's, no reference). Every ISA gave scalar's bits for every input, so the errors measured
   on the scalar path are those of all three ISAs. The time column is "measured sweep + identity
   sweep". `general_relu` and `general_relu'` (changed after 2026-11-23: the overflow fix of
-  a13851d) were re-measured against the reference on all three ISAs on 2026-12-01.
+  a13851d) and the three `softsign` rows (its forward is now the monotone `math::softsign`)
+  were re-measured against the reference on all three ISAs on 2026-12-01.
 
 Every activation row covers all 2^32 inputs. Twelve of them (`mish`, `mish'`, `hard_swish`,
 `hard_swish'`, `softplus'`, `softsign`, `softsign'`, `tanh'`, `linear`, `linear'`,

@@ -185,7 +185,7 @@ pub mod __private {
     pub mod math {
         pub use crate::math::{
             erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
-            mish_grad, mul_exp, sigmoid, softplus, swish, swish_grad, tanh, tanhshrink,
+            mish_grad, mul_exp, sigmoid, softplus, softsign, swish, swish_grad, tanh, tanhshrink,
         };
     }
     /// f64 math for generated references.

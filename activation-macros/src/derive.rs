@@ -174,6 +174,14 @@ fn outer_derivative(g: &mut Graph, f: Func, a: Id, fa: Id) -> Option<Id> {
             let t = g.call(Func::Tanh, a);
             g.mul(t, t)
         }
+        // softsign' = 1/(1 + |a|)², as two divisions (no overflow of the square).
+        Func::Softsign => {
+            let one = g.konst(1.0);
+            let ab = g.call(Func::Abs, a);
+            let d = g.add(one, ab);
+            let r = g.div(one, d);
+            g.div(r, d)
+        }
         // No second derivatives of the tabulated gradients.
         Func::GeluGrad | Func::GeluTanhGrad | Func::MishGrad => return None,
         Func::Abs => {

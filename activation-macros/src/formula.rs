@@ -34,6 +34,7 @@ pub enum Func {
     Mish,
     MishGrad,
     Tanhshrink,
+    Softsign,
     Abs,
     Sqrt,
 }
@@ -57,11 +58,12 @@ impl Func {
             Func::Mish => "mish",
             Func::MishGrad => "mish_grad",
             Func::Tanhshrink => "tanhshrink",
+            Func::Softsign => "softsign",
             Func::Abs => "abs",
             Func::Sqrt => "sqrt",
         }
     }
-    const ALL: [Func; 18] = [
+    const ALL: [Func; 19] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
@@ -78,6 +80,7 @@ impl Func {
         Func::Mish,
         Func::MishGrad,
         Func::Tanhshrink,
+        Func::Softsign,
         Func::Abs,
         Func::Sqrt,
     ];
@@ -100,6 +103,7 @@ impl Func {
             | Func::MishGrad
             | Func::Tanhshrink => f64::NAN,
             Func::Softplus => v.max(0.0) + (-v.abs()).exp().ln_1p(),
+            Func::Softsign => v / (1.0 + v.abs()),
             Func::Abs => v.abs(),
             Func::Sqrt => v.sqrt(),
         }

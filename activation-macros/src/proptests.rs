@@ -138,6 +138,7 @@ fn call(name: &str, v: f64) -> (f64, f64) {
         "mish_grad" => (mish_grad(v), f64::NAN),
         "abs" => (v.abs(), if v < 0.0 { -1.0 } else { 1.0 }),
         "sqrt" => (v.sqrt(), 0.5 / v.sqrt()),
+        "softsign" => (v / (1.0 + v.abs()), 1.0 / (1.0 + v.abs()).powi(2)),
         // Functions this generator never emits.
         _ => (f64::NAN, f64::NAN),
     }
@@ -341,6 +342,7 @@ const UNARY: &[&str] = &[
     "gelu",
     "gelu_tanh",
     "mish",
+    "softsign",
 ];
 const CONSTS: &[&str] = &[
     "0.5", "2.0", "3", "1.5", "0.25", "PI", "LN_2", "0.044715", "10.0", "1.0",

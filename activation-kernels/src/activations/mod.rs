@@ -303,7 +303,8 @@ pub struct HardSigmoid {
 )]
 pub struct HardSwish;
 
-/// Softsign: `x / (1 + |x|)`, in [-1, 1]. Derivative `1/(1 + |x|)²`, computed as two divisions
+/// Softsign: `x / (1 + |x|)`, in [-1, 1], monotone at the ULP level (`math::softsign`; the textbook
+/// quotient is not). Derivative `1/(1 + |x|)²`, computed as two divisions
 /// so it does not overflow; from the output, `(1 - |y|)²`.
 ///
 /// ```
@@ -316,7 +317,8 @@ pub struct HardSwish;
 /// ```
 #[activation(
     name = "softsign",
-    forward = x / (1.0 + abs(x)),
+    // The math core's monotone form of x / (1 + |x|) (see `math::softsign`).
+    forward = softsign(x),
     derivative = 1.0 / (1.0 + abs(x)) / (1.0 + abs(x)),
     output_derivative = (1.0 - abs(y)) * (1.0 - abs(y)),
     saturate(below = -1e30 => -1.0),

@@ -4,6 +4,22 @@
 //! 1 f64 ULP, i.e. 2^-29 of an f32 ULP) in the well-conditioned forms (expm1, log1p, erfc, no
 //! `1 - x` cancellation), so the reference error is negligible next to the f32 bounds.
 
+/// `x / (1 + |x|)` in f64 (the division of exact f32-derived operands is exact to 2^-53).
+///
+/// ```
+/// use activation_kernels::math::reference as r;
+///
+/// assert_eq!(r::softsign(1.0), 0.5);
+/// assert_eq!(r::softsign(-3.0), -0.75);
+/// assert_eq!(r::softsign(f64::INFINITY), 1.0);
+/// ```
+pub fn softsign(x: f64) -> f64 {
+    if x.is_infinite() {
+        return x.signum();
+    }
+    x / (1.0 + x.abs())
+}
+
 /// `e^x`.
 ///
 /// ```
