@@ -10,11 +10,13 @@ added to its time column.
 
 The committed ACCURACY.md is
     T=tools/sweep-2026-11-23
-    python3 tools/make_accuracy_md.py $T-part1.md $T-part2.md $T-part3-resweep.md -- \
+    python3 tools/make_accuracy_md.py $T-part1.md $T-part2.md $T-part3-resweep.md \
+        tools/sweep-2026-12-01-softplus.md -- \
         $T-activations-full.md $T-activations-resweep.md $T-activations-stride3.md \
         $T-activations-stride3b.md $T-activations-from-math.md $T-catalogue2.md \
         $T-activations-exhaustive.md $T-activations-from-output.md \
-        tools/sweep-2026-12-01-general-relu.md tools/sweep-2026-12-01-softsign.md -- \
+        tools/sweep-2026-12-01-general-relu.md tools/sweep-2026-12-01-softsign.md \
+        tools/sweep-2026-12-01-softplus.md -- \
         tools/sweep-2026-12-01-avx512-math.md tools/sweep-2026-12-01-avx512-activations.md
 """
 import sys, pathlib
@@ -31,6 +33,8 @@ args = sys.argv[1:] + ['--']
 sep = args.index('--')
 sep2 = args.index('--', sep + 1)
 math, acts = rows(args[:sep]), rows(args[sep + 1:sep2])
+# A math-group file may also hold activation rows (derivatives `NAME'`, `NAME'(y)`): not math.
+math = {k: v for k, v in math.items() if "'" not in k}
 identity = rows(args[sep2 + 1:-1] if sep2 + 1 < len(args) else [])
 
 def merge(table):
@@ -73,8 +77,10 @@ Two machines, two passes:
   scalar's, no reference). Every ISA gave scalar's bits for every input, so the errors measured
   on the scalar path are those of all three ISAs. The time column is "measured sweep + identity
   sweep". `general_relu` and `general_relu'` (changed after 2026-11-23: the overflow fix of
-  a13851d) and the three `softsign` rows (its forward is now the monotone `math::softsign`)
-  were re-measured against the reference on all three ISAs on 2026-12-01.
+  a13851d), the three `softsign` rows (its forward is now the monotone `math::softsign`) and
+  `softplus` (math core and activation), `softplus'` and `softplus'(y)` (`math::softplus` is
+  now `ln1p(e^x)` up to 16, monotone) were re-measured against the reference on all three
+  ISAs on 2026-12-01.
 
 Every activation row covers all 2^32 inputs. Twelve of them (`mish`, `mish'`, `hard_swish`,
 `hard_swish'`, `softplus'`, `softsign`, `softsign'`, `tanh'`, `linear`, `linear'`,

@@ -18,12 +18,11 @@ fn hard_sigmoid_derivative_decides_the_corner_exactly() {
     }
 }
 
-// Findings of fuzz/invariants. The first three are fixed (softplus saturates beyond beta·x = 30,
-// mul_exp/scale shrink before growing for large multipliers, swish requires beta >= 1e-9); the
-// monotonicity ones are still open: each asserts the correct behaviour and is ignored until a fix
-// lands (run them with `cargo test --test regressions -- --ignored`). The fuzz target exempts
-// exactly the open ones (its `KNOWN_OPEN` table); remove the exemption and the `#[ignore]`
-// together.
+// Findings of fuzz/invariants, all fixed (softplus saturates beyond beta·x = 30, mul_exp/scale
+// shrink before growing for large multipliers, swish requires beta >= 1e-9, softsign and
+// softplus are monotone). An open finding would be an `#[ignore]`d test here asserting the
+// correct behaviour, with the matching exemption in the fuzz target's `KNOWN_OPEN` table
+// (empty now); remove both together with the fix.
 
 use activation_kernels::activations::{Elu, Softplus, Softsign, Swish};
 use activation_kernels::ulp::ulp_error;
@@ -123,15 +122,33 @@ fn softsign_is_monotone_between_neighbours() {
     }
 }
 
-/// See [`softsign_is_monotone_between_neighbours`].
+/// See [`softsign_is_monotone_between_neighbours`]; softplus is fixed too (`math::softplus`:
+/// `ln1p(e^x)` up to 16 instead of `x + ln1p(e^-x)` for every positive `x`; 2362857
+/// decreasing pairs over all f32 before, none after, `sweep --monotone softplus`). This
+/// checks the reported pair, the first pair found by the exhaustive scan, and neighbour pairs
+/// spread over every binade, at beta = 1 and 2.5.
 #[test]
-#[ignore = "open: softplus is not monotone at the ULP level"]
 fn softplus_is_monotone_between_neighbours() {
-    let x = 8.851329e-6f32;
-    for isa in Isa::available() {
-        let mut y = [0.0f32; 2];
-        Softplus::default().forward_on(isa, &[x, x.next_up()], &mut y);
-        assert!(y[0] <= y[1], "{isa}: softplus {y:?}");
+    let mut xs = vec![8.851329e-6f32, f32::from_bits(0x3420_0000)];
+    xs.extend((0..1u32 << 22).map(|i| f32::from_bits(i.wrapping_mul(0x1FF) % 0x7F80_0000)));
+    xs.extend((0..1u32 << 22).map(|i| -f32::from_bits(i.wrapping_mul(0x1FF) % 0x7F80_0000)));
+    let next: Vec<f32> = xs.iter().map(|v| v.next_up()).collect();
+    for beta in [1.0f32, 2.5] {
+        let sp = Softplus::new(beta).unwrap();
+        for isa in Isa::available() {
+            let (mut a, mut b) = (vec![0.0f32; xs.len()], vec![0.0f32; xs.len()]);
+            sp.forward_on(isa, &xs, &mut a);
+            sp.forward_on(isa, &next, &mut b);
+            for i in 0..xs.len() {
+                assert!(
+                    a[i] <= b[i],
+                    "{isa}, beta {beta}: softplus({:e}) = {} > softplus(next) = {}",
+                    xs[i],
+                    a[i],
+                    b[i]
+                );
+            }
+        }
     }
 }
 

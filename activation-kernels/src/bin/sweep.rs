@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release -p activation-kernels --bin sweep -- [FUNC...|all|activations|ACT|ACT'|ACT'(y)]
 //!     [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only]
+//!     [--monotone]
 //! ```
 //! Walks every f32 bit pattern `0, N, 2N, ...` (stride 1 = all 2^32), runs each function on every
 //! requested ISA (default: all this CPU has), checks that every ISA gives the same bits as
@@ -17,6 +18,13 @@
 //! (the worst input is that `x`), and measures it against the output-derivative formula in f64
 //! at the same `y`, within the derivative's bound (or its absolute tolerance, at least the
 //! smallest subnormal), as `testing::check_from_output` does.
+//!
+//! `--monotone` instead checks that each named activation's forward never decreases between
+//! neighbouring inputs: every non-NaN f32 in increasing order (`-inf`, ..., `-0`, `+0`, ...,
+//! `+inf`), on every requested ISA; it prints the number of decreasing neighbour pairs and the
+//! first one, and exits 1 if there is any (use it on functions that are monotone in exact
+//! arithmetic: at default parameters that is every built-in except gelu, gelu_tanh, swish,
+//! mish, hard_swish and their derivatives).
 //!
 //! `--identity-only` skips the f64 reference (most of the cost) and checks only that every ISA
 //! gives scalar's bits: with the scalar path's accuracy already recorded for all 2^32 inputs,
@@ -244,6 +252,7 @@ fn main() {
     let mut markdown: Option<String> = None;
     let mut quiet = false;
     let mut measure = true;
+    let mut monotone = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = |name: &str| {
@@ -272,9 +281,10 @@ fn main() {
             "--markdown" => markdown = Some(val("--markdown")),
             "--quiet" => quiet = true,
             "--identity-only" => measure = false,
+            "--monotone" => monotone = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: sweep [FUNC...|all|activations|ACT|ACT'|ACT'(y)] [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only]"
+                    "usage: sweep [FUNC...|all|activations|ACT|ACT'|ACT'(y)] [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only] [--monotone]"
                 );
                 println!(
                     "functions: {}",
@@ -334,6 +344,47 @@ fn main() {
                 }
             }
         }
+    }
+    if monotone {
+        let acts: Vec<&'static dyn DynActivation> = funcs
+            .iter()
+            .filter_map(|f| match f {
+                Target::Forward(a) => Some(*a),
+                // `sigmoid`, `tanh`, `softplus`, `exp` name math functions too: here the
+                // activation of that name is meant.
+                Target::Math(m) => registry::lookup(m.name()).ok(),
+                _ => None,
+            })
+            .collect();
+        if acts.is_empty() {
+            die("--monotone needs activation names (their forward is checked)");
+        }
+        let isas: Vec<Isa> = if isas.is_empty() {
+            Isa::available().collect()
+        } else {
+            isas.clone()
+        };
+        let mut bad = false;
+        for a in acts {
+            for &isa in &isas {
+                let t0 = Instant::now();
+                let (count, first) = monotone_scan(a, isa, threads);
+                bad |= count > 0;
+                println!(
+                    "{} on {isa}: {count} decreasing neighbour pairs over every non-NaN f32{} ({:.0} s)",
+                    a.info().name,
+                    match first {
+                        Some((x, y0, y1)) => format!(
+                            "; first at {x:e} (0x{:08X}): {y0:e} then {y1:e}",
+                            x.to_bits()
+                        ),
+                        None => String::new(),
+                    },
+                    t0.elapsed().as_secs_f64()
+                );
+            }
+        }
+        std::process::exit(bad as i32);
     }
     if funcs.is_empty() {
         funcs.extend(MathFn::ALL.iter().map(|&f| Target::Math(f)));
@@ -450,6 +501,79 @@ fn main() {
     if failed {
         std::process::exit(1);
     }
+}
+
+/// The `i`-th non-NaN f32 in increasing order: `-inf` (i = 0) up to `-0`, then `+0` up to `+inf`.
+fn ordered(i: u64) -> f32 {
+    const HALF: u64 = 0x7F80_0001; // -inf ..= -0, and +0 ..= +inf
+    if i < HALF {
+        f32::from_bits(0xFF80_0000 - i as u32)
+    } else {
+        f32::from_bits((i - HALF) as u32)
+    }
+}
+
+/// Decreasing neighbour pairs of `a`'s forward on `isa` over every non-NaN f32 in increasing
+/// order, and the first one (`x`, `f(x)`, `f(next x)`).
+fn monotone_scan(
+    a: &'static dyn DynActivation,
+    isa: Isa,
+    threads: usize,
+) -> (u64, Option<(f32, f32, f32)>) {
+    let total: u64 = 2 * 0x7F80_0001;
+    let chunk = total.div_ceil(threads as u64 * 64);
+    let next = AtomicU64::new(0);
+    std::thread::scope(|s| {
+        let hs: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut count = 0u64;
+                    let mut first: Option<(u64, f32, f32, f32)> = None;
+                    let mut xs = vec![0.0f32; BLOCK as usize + 1];
+                    let mut ys = vec![0.0f32; BLOCK as usize + 1];
+                    loop {
+                        let start = next.fetch_add(chunk, Ordering::Relaxed);
+                        if start >= total {
+                            break;
+                        }
+                        let end = (start + chunk).min(total);
+                        // Blocks overlap by one input so every neighbour pair is compared.
+                        let mut i = start.saturating_sub(1);
+                        while i + 1 < end {
+                            let n = (end - i).min(BLOCK + 1) as usize;
+                            for (k, x) in xs[..n].iter_mut().enumerate() {
+                                *x = ordered(i + k as u64);
+                            }
+                            a.forward_on(isa, &xs[..n], &mut ys[..n]);
+                            for k in 1..n {
+                                if ys[k] < ys[k - 1] {
+                                    count += 1;
+                                    let idx = i + k as u64 - 1;
+                                    if first.is_none_or(|f| idx < f.0) {
+                                        first = Some((idx, xs[k - 1], ys[k - 1], ys[k]));
+                                    }
+                                }
+                            }
+                            i += n as u64 - 1;
+                        }
+                    }
+                    (count, first)
+                })
+            })
+            .collect();
+        let mut count = 0;
+        let mut first: Option<(u64, f32, f32, f32)> = None;
+        for h in hs {
+            let (c, f) = h.join().expect("monotone scan thread panicked");
+            count += c;
+            if let Some(f) = f
+                && first.is_none_or(|g| f.0 < g.0)
+            {
+                first = Some(f);
+            }
+        }
+        (count, first.map(|(_, x, y0, y1)| (x, y0, y1)))
+    })
 }
 
 fn die(msg: &str) -> ! {
