@@ -25,7 +25,10 @@
 use super::vec::V;
 use pulp::Simd;
 
-/// `x / (1 + |x|)`, monotone, within 2 ULP; see the [module docs](self).
+/// `x / (1 + |x|)`, monotone at the ULP level, within 2 ULP (1.249 measured over all 2^32
+/// inputs). Method: `1 - fl(1/fl(1+|x|))` for `|x| ≥ 1` (each step a monotone correctly rounded
+/// operation); below 1 the quotient with the rounding error of `1 + |x|` and its residual
+/// folded back in (near-correctly rounded). The proof sketch is in the source file's notes.
 ///
 /// ```
 /// use activation_kernels::{math::{V, softsign}, pulp::Scalar};
