@@ -15,9 +15,10 @@
 
 use crate::Isa;
 use crate::kernel::{
-    BinaryKernel, DualKernel, Map, Map2, MapInPlace, UnaryKernel, Zip, ZipInPlace, check_len,
+    BinaryKernel, BinaryKernel64, DualKernel, DualKernel64, Map, Map2, MapInPlace, UnaryKernel,
+    UnaryKernel64, Zip, ZipInPlace, check_len,
 };
-use crate::math::V;
+use crate::math::{V, V64};
 use core::fmt;
 use pulp::Simd;
 
@@ -252,6 +253,57 @@ pub trait Activation: Copy + Send + Sync + 'static {
     fn forward_with_derivative_v<S: Simd>(&self, x: V<S>) -> (V<S>, V<S>) {
         (self.forward_v(x), self.derivative_v(x))
     }
+
+    /// Forward kernel on one f64 vector (the f64 twin of [`Activation::forward_v`]; the
+    /// formula evaluated on f64 lanes with the [`math64`](crate::math64) core).
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, activations::Sigmoid, math::V64, pulp::Scalar};
+    ///
+    /// assert_eq!(Sigmoid.forward_v64(V64::splat(Scalar, 0.0)).v, 0.5);
+    /// ```
+    fn forward_v64<S: Simd>(&self, x: V64<S>) -> V64<S>;
+
+    /// Derivative kernel on one f64 vector.
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, activations::Sigmoid, math::V64, pulp::Scalar};
+    ///
+    /// assert_eq!(Sigmoid.derivative_v64(V64::splat(Scalar, 0.0)).v, 0.25);
+    /// ```
+    fn derivative_v64<S: Simd>(&self, x: V64<S>) -> V64<S>;
+
+    /// Forward and derivative on one f64 vector.
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, activations::Tanh, math::V64, pulp::Scalar};
+    ///
+    /// let (y, d) = Tanh.forward_with_derivative_v64(V64::splat(Scalar, 0.0));
+    /// assert_eq!((y.v, d.v), (0.0, 1.0));
+    /// ```
+    fn forward_with_derivative_v64<S: Simd>(&self, x: V64<S>) -> (V64<S>, V64<S>) {
+        (self.forward_v64(x), self.derivative_v64(x))
+    }
+
+    /// The exact forward formula evaluated in any [`RefFloat`](crate::RefFloat) type (MPFR in
+    /// the crate's tests, which judges the f64 kernels; `f64` gives
+    /// [`Activation::forward_reference`]).
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, activations::Relu};
+    ///
+    /// assert_eq!(Relu.forward_reference_in(-2.0f64), 0.0);
+    /// ```
+    fn forward_reference_in<R: crate::RefFloat>(&self, x: R) -> R;
+
+    /// The exact derivative formula in any [`RefFloat`](crate::RefFloat) type.
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, activations::Relu};
+    ///
+    /// assert_eq!(Relu.derivative_reference_in(3.0f64), 1.0);
+    /// ```
+    fn derivative_reference_in<R: crate::RefFloat>(&self, x: R) -> R;
 
     /// The exact forward function, evaluated in f64 (the accuracy reference).
     ///
@@ -564,6 +616,24 @@ pub trait OutputDerivative: Activation {
     /// ```
     fn derivative_from_output_reference(&self, y: f64) -> f64;
 
+    /// `f'` from the output in any [`RefFloat`](crate::RefFloat) type.
+    ///
+    /// ```
+    /// use activation_kernels::{OutputDerivative, activations::Sigmoid};
+    ///
+    /// assert_eq!(Sigmoid.derivative_from_output_reference_in(0.5f64), 0.25);
+    /// ```
+    fn derivative_from_output_reference_in<R: crate::RefFloat>(&self, y: R) -> R;
+
+    /// `f'` from the output on one f64 vector.
+    ///
+    /// ```
+    /// use activation_kernels::{OutputDerivative, activations::Sigmoid, math::V64, pulp::Scalar};
+    ///
+    /// assert_eq!(Sigmoid.derivative_from_output_v64(V64::splat(Scalar, 0.5)).v, 0.25);
+    /// ```
+    fn derivative_from_output_v64<S: Simd>(&self, y: V64<S>) -> V64<S>;
+
     /// `dx = dy · f'(x)` computed from `y = f(x)`.
     ///
     /// ```
@@ -626,6 +696,12 @@ impl<A: Activation> UnaryKernel for Fwd<A> {
         self.0.forward_v(V::new(simd, x)).v
     }
 }
+impl<A: Activation> UnaryKernel64 for Fwd<A> {
+    #[inline(always)]
+    fn apply64<S: Simd>(self, simd: S, x: S::f64s) -> S::f64s {
+        self.0.forward_v64(V64::new(simd, x)).v
+    }
+}
 
 /// Adapter: an activation's derivative as a [`UnaryKernel`].
 ///
@@ -643,6 +719,12 @@ impl<A: Activation> UnaryKernel for Deriv<A> {
     #[inline(always)]
     fn apply<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
         self.0.derivative_v(V::new(simd, x)).v
+    }
+}
+impl<A: Activation> UnaryKernel64 for Deriv<A> {
+    #[inline(always)]
+    fn apply64<S: Simd>(self, simd: S, x: S::f64s) -> S::f64s {
+        self.0.derivative_v64(V64::new(simd, x)).v
     }
 }
 
@@ -665,6 +747,13 @@ impl<A: Activation> DualKernel for Both<A> {
         (y.v, d.v)
     }
 }
+impl<A: Activation> DualKernel64 for Both<A> {
+    #[inline(always)]
+    fn apply2_64<S: Simd>(self, simd: S, x: S::f64s) -> (S::f64s, S::f64s) {
+        let (y, d) = self.0.forward_with_derivative_v64(V64::new(simd, x));
+        (y.v, d.v)
+    }
+}
 
 /// Adapter: `dy · f'(x)` as a [`BinaryKernel`] of `(x, dy)`.
 ///
@@ -684,6 +773,12 @@ impl<A: Activation> BinaryKernel for Back<A> {
         (self.0.derivative_v(V::new(simd, x)) * V::new(simd, dy)).v
     }
 }
+impl<A: Activation> BinaryKernel64 for Back<A> {
+    #[inline(always)]
+    fn apply64<S: Simd>(self, simd: S, x: S::f64s, dy: S::f64s) -> S::f64s {
+        (self.0.derivative_v64(V64::new(simd, x)) * V64::new(simd, dy)).v
+    }
+}
 
 /// Adapter: `dy · f'(y)` as a [`BinaryKernel`] of `(y, dy)`.
 ///
@@ -701,5 +796,11 @@ impl<A: OutputDerivative> BinaryKernel for BackOut<A> {
     #[inline(always)]
     fn apply<S: Simd>(self, simd: S, y: S::f32s, dy: S::f32s) -> S::f32s {
         (self.0.derivative_from_output_v(V::new(simd, y)) * V::new(simd, dy)).v
+    }
+}
+impl<A: OutputDerivative> BinaryKernel64 for BackOut<A> {
+    #[inline(always)]
+    fn apply64<S: Simd>(self, simd: S, y: S::f64s, dy: S::f64s) -> S::f64s {
+        (self.0.derivative_from_output_v64(V64::new(simd, y)) * V64::new(simd, dy)).v
     }
 }

@@ -56,7 +56,8 @@
 use crate::Isa;
 use crate::activation::{Activation, Back, Both, Deriv, Fwd};
 use crate::kernel::{
-    BinaryKernel, DualKernel, Map, Map2, MapInPlace, UnaryKernel, Zip, ZipInPlace, check_len,
+    BinaryKernel, BinaryKernel64, BinaryKernelOn, DualKernel, DualKernel64, DualKernelOn, Lane,
+    Map, Map2, MapInPlace, UnaryKernel, UnaryKernel64, UnaryKernelOn, Zip, ZipInPlace, check_len,
 };
 use crate::math::V;
 use crate::math::vec::U;
@@ -71,12 +72,44 @@ use half::{bf16, f16};
 
 mod sealed {
     use crate::Isa;
+    use crate::kernel::{
+        BinaryKernel, BinaryKernel64, DualKernel, DualKernel64, UnaryKernel, UnaryKernel64,
+    };
     use crate::rowwise::RowFunction;
 
     /// Seals [`Element`](super::Element) and carries the per-type entry points of the row-wise
     /// functions (called by [`RowActivationExt`](crate::rowwise::RowActivationExt), which has
     /// checked the lengths; they check them again).
     pub trait Sealed: Sized {
+        // Activation kernels (which implement both the f32 and the f64 kernel traits) on a
+        // slice of this type; `ActivationExt` calls these, so it needs no per-type bounds.
+        fn act_map_on<K: UnaryKernel + UnaryKernel64>(
+            isa: Isa,
+            k: K,
+            src: &[Self],
+            dst: &mut [Self],
+        );
+        fn act_map_in_place_on<K: UnaryKernel + UnaryKernel64>(isa: Isa, k: K, x: &mut [Self]);
+        fn act_map2_on<K: DualKernel + DualKernel64>(
+            isa: Isa,
+            k: K,
+            src: &[Self],
+            a: &mut [Self],
+            b: &mut [Self],
+        );
+        fn act_zip_on<K: BinaryKernel + BinaryKernel64>(
+            isa: Isa,
+            k: K,
+            a: &[Self],
+            b: &[Self],
+            dst: &mut [Self],
+        );
+        fn act_zip_in_place_on<K: BinaryKernel + BinaryKernel64>(
+            isa: Isa,
+            k: K,
+            a: &[Self],
+            b: &mut [Self],
+        );
         fn row_forward_on(f: RowFunction, isa: Isa, x: &[Self], y: &mut [Self], row_len: usize);
         fn row_forward_in_place_on(f: RowFunction, isa: Isa, x: &mut [Self], row_len: usize);
         fn row_backward_on(
@@ -90,7 +123,60 @@ mod sealed {
     }
 }
 
+/// The activation-kernel entry points of [`sealed::Sealed`], through [`Element`]'s own.
+macro_rules! act_via_element {
+    () => {
+        #[inline]
+        #[track_caller]
+        fn act_map_on<K: UnaryKernel + UnaryKernel64>(
+            isa: Isa,
+            k: K,
+            src: &[Self],
+            dst: &mut [Self],
+        ) {
+            <Self as Element>::map_on(isa, k, src, dst)
+        }
+        #[inline]
+        fn act_map_in_place_on<K: UnaryKernel + UnaryKernel64>(isa: Isa, k: K, x: &mut [Self]) {
+            <Self as Element>::map_in_place_on(isa, k, x)
+        }
+        #[inline]
+        #[track_caller]
+        fn act_map2_on<K: DualKernel + DualKernel64>(
+            isa: Isa,
+            k: K,
+            src: &[Self],
+            a: &mut [Self],
+            b: &mut [Self],
+        ) {
+            <Self as Element>::map2_on(isa, k, src, a, b)
+        }
+        #[inline]
+        #[track_caller]
+        fn act_zip_on<K: BinaryKernel + BinaryKernel64>(
+            isa: Isa,
+            k: K,
+            a: &[Self],
+            b: &[Self],
+            dst: &mut [Self],
+        ) {
+            <Self as Element>::zip_on(isa, k, a, b, dst)
+        }
+        #[inline]
+        #[track_caller]
+        fn act_zip_in_place_on<K: BinaryKernel + BinaryKernel64>(
+            isa: Isa,
+            k: K,
+            a: &[Self],
+            b: &mut [Self],
+        ) {
+            <Self as Element>::zip_in_place_on(isa, k, a, b)
+        }
+    };
+}
+
 impl sealed::Sealed for f32 {
+    act_via_element!();
     #[track_caller]
     fn row_forward_on(f: RowFunction, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) {
         f.forward_on(isa, x, y, row_len)
@@ -137,6 +223,8 @@ impl sealed::Sealed for f32 {
 /// assert_eq!(y, [bf16::from_f32(3.0), bf16::from_f32(-6.0)]);
 /// ```
 pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
+    /// The lane type kernels compute in: `f32` for `f32`, `bf16` and `f16`; `f64` for `f64`.
+    type Compute: Lane;
     /// `dst[i] = k(src[i])` on `isa`. Panics on a length mismatch.
     ///
     /// ```
@@ -154,7 +242,7 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     /// MathFn::Exp.apply(&xf, &mut yf);
     /// assert!(y.iter().zip(&yf).all(|(h, &f)| *h == f16::from_f32(f)));
     /// ```
-    fn map_on<K: UnaryKernel>(isa: Isa, k: K, src: &[Self], dst: &mut [Self]);
+    fn map_on<K: UnaryKernelOn<Self::Compute>>(isa: Isa, k: K, src: &[Self], dst: &mut [Self]);
     /// `x[i] = k(x[i])` on `isa`.
     ///
     /// Widening is exact and rounding an exact value returns it, so the identity kernel gives
@@ -180,7 +268,7 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     ///     assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
     /// }
     /// ```
-    fn map_in_place_on<K: UnaryKernel>(isa: Isa, k: K, x: &mut [Self]);
+    fn map_in_place_on<K: UnaryKernelOn<Self::Compute>>(isa: Isa, k: K, x: &mut [Self]);
     /// `(a[i], b[i]) = k(src[i])` on `isa`. Panics on a length mismatch.
     ///
     /// ```
@@ -200,7 +288,13 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     /// Tanh.derivative_t(&x, &mut d2);
     /// assert_eq!((y, d), (y2, d2));
     /// ```
-    fn map2_on<K: DualKernel>(isa: Isa, k: K, src: &[Self], a: &mut [Self], b: &mut [Self]);
+    fn map2_on<K: DualKernelOn<Self::Compute>>(
+        isa: Isa,
+        k: K,
+        src: &[Self],
+        a: &mut [Self],
+        b: &mut [Self],
+    );
     /// `dst[i] = k(a[i], b[i])` on `isa`. Panics on a length mismatch.
     ///
     /// ```
@@ -218,7 +312,13 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     /// f16::zip_on(Isa::best(), Back(Sigmoid), &[f16::ZERO; 2], &dy, &mut dx);
     /// assert_eq!(dx[0].to_f32(), dy[0].to_f32() / 4.0); // sigmoid'(0) = 1/4 (exact here)
     /// ```
-    fn zip_on<K: BinaryKernel>(isa: Isa, k: K, a: &[Self], b: &[Self], dst: &mut [Self]);
+    fn zip_on<K: BinaryKernelOn<Self::Compute>>(
+        isa: Isa,
+        k: K,
+        a: &[Self],
+        b: &[Self],
+        dst: &mut [Self],
+    );
     /// `b[i] = k(a[i], b[i])` on `isa`. Panics on a length mismatch.
     ///
     /// ```
@@ -238,37 +338,103 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     /// bf16::zip_on(Isa::best(), Back(Sigmoid), &x, &[bf16::from_f32(4.0); 2], &mut dx);
     /// assert_eq!(g, dx);
     /// ```
-    fn zip_in_place_on<K: BinaryKernel>(isa: Isa, k: K, a: &[Self], b: &mut [Self]);
+    fn zip_in_place_on<K: BinaryKernelOn<Self::Compute>>(
+        isa: Isa,
+        k: K,
+        a: &[Self],
+        b: &mut [Self],
+    );
 }
 
 impl Element for f32 {
+    type Compute = f32;
     #[inline]
     #[track_caller]
-    fn map_on<K: UnaryKernel>(isa: Isa, k: K, src: &[f32], dst: &mut [f32]) {
+    fn map_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, src: &[f32], dst: &mut [f32]) {
         check_len("input and output", src.len(), dst.len());
         isa.dispatch(Map { k, src, dst })
     }
     #[inline]
-    fn map_in_place_on<K: UnaryKernel>(isa: Isa, k: K, x: &mut [f32]) {
+    fn map_in_place_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, x: &mut [f32]) {
         isa.dispatch(MapInPlace { k, x })
     }
     #[inline]
     #[track_caller]
-    fn map2_on<K: DualKernel>(isa: Isa, k: K, src: &[f32], a: &mut [f32], b: &mut [f32]) {
+    fn map2_on<K: DualKernelOn<f32>>(isa: Isa, k: K, src: &[f32], a: &mut [f32], b: &mut [f32]) {
         check_len("input and first output", src.len(), a.len());
         check_len("input and second output", src.len(), b.len());
         isa.dispatch(Map2 { k, src, a, b })
     }
     #[inline]
     #[track_caller]
-    fn zip_on<K: BinaryKernel>(isa: Isa, k: K, a: &[f32], b: &[f32], dst: &mut [f32]) {
+    fn zip_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[f32], b: &[f32], dst: &mut [f32]) {
         check_len("first input and output", a.len(), dst.len());
         check_len("second input and output", b.len(), dst.len());
         isa.dispatch(Zip { k, a, b, dst })
     }
     #[inline]
     #[track_caller]
-    fn zip_in_place_on<K: BinaryKernel>(isa: Isa, k: K, a: &[f32], b: &mut [f32]) {
+    fn zip_in_place_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[f32], b: &mut [f32]) {
+        check_len("first input and second input/output", a.len(), b.len());
+        isa.dispatch(ZipInPlace { k, a, b })
+    }
+}
+
+impl sealed::Sealed for f64 {
+    act_via_element!();
+    #[track_caller]
+    fn row_forward_on(f: RowFunction, isa: Isa, x: &[f64], y: &mut [f64], row_len: usize) {
+        crate::rowwise64::forward_on(f, isa, x, y, row_len)
+    }
+    #[track_caller]
+    fn row_forward_in_place_on(f: RowFunction, isa: Isa, x: &mut [f64], row_len: usize) {
+        crate::rowwise64::forward_in_place_on(f, isa, x, row_len)
+    }
+    #[track_caller]
+    fn row_backward_on(
+        f: RowFunction,
+        isa: Isa,
+        y: &[f64],
+        dy: &[f64],
+        dx: &mut [f64],
+        row_len: usize,
+    ) {
+        crate::rowwise64::backward_on(f, isa, y, dy, dx, row_len)
+    }
+}
+
+/// `f64` computes in f64 lanes: the activations' f64 kernels
+/// ([`Activation::forward_v64`](crate::Activation::forward_v64), ...) and the f64 math core
+/// ([`math64`](crate::math64)).
+impl Element for f64 {
+    type Compute = f64;
+    #[inline]
+    #[track_caller]
+    fn map_on<K: UnaryKernelOn<f64>>(isa: Isa, k: K, src: &[f64], dst: &mut [f64]) {
+        check_len("input and output", src.len(), dst.len());
+        isa.dispatch(Map { k, src, dst })
+    }
+    #[inline]
+    fn map_in_place_on<K: UnaryKernelOn<f64>>(isa: Isa, k: K, x: &mut [f64]) {
+        isa.dispatch(MapInPlace { k, x })
+    }
+    #[inline]
+    #[track_caller]
+    fn map2_on<K: DualKernelOn<f64>>(isa: Isa, k: K, src: &[f64], a: &mut [f64], b: &mut [f64]) {
+        check_len("input and first output", src.len(), a.len());
+        check_len("input and second output", src.len(), b.len());
+        isa.dispatch(Map2 { k, src, a, b })
+    }
+    #[inline]
+    #[track_caller]
+    fn zip_on<K: BinaryKernelOn<f64>>(isa: Isa, k: K, a: &[f64], b: &[f64], dst: &mut [f64]) {
+        check_len("first input and output", a.len(), dst.len());
+        check_len("second input and output", b.len(), dst.len());
+        isa.dispatch(Zip { k, a, b, dst })
+    }
+    #[inline]
+    #[track_caller]
+    fn zip_in_place_on<K: BinaryKernelOn<f64>>(isa: Isa, k: K, a: &[f64], b: &mut [f64]) {
         check_len("first input and second input/output", a.len(), b.len());
         isa.dispatch(ZipInPlace { k, a, b })
     }
@@ -277,6 +443,7 @@ impl Element for f32 {
 macro_rules! half_element {
     ($t:ty, $codec:ty) => {
         impl sealed::Sealed for $t {
+            act_via_element!();
             #[track_caller]
             fn row_forward_on(f: RowFunction, isa: Isa, x: &[$t], y: &mut [$t], row_len: usize) {
                 rowwise::half_forward_on::<$codec>(
@@ -317,9 +484,10 @@ macro_rules! half_element {
         }
 
         impl Element for $t {
+            type Compute = f32;
             #[inline]
             #[track_caller]
-            fn map_on<K: UnaryKernel>(isa: Isa, k: K, src: &[$t], dst: &mut [$t]) {
+            fn map_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, src: &[$t], dst: &mut [$t]) {
                 check_len("input and output", src.len(), dst.len());
                 isa.dispatch(HMap::<$codec, K> {
                     k,
@@ -329,7 +497,7 @@ macro_rules! half_element {
                 })
             }
             #[inline]
-            fn map_in_place_on<K: UnaryKernel>(isa: Isa, k: K, x: &mut [$t]) {
+            fn map_in_place_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, x: &mut [$t]) {
                 isa.dispatch(HMapInPlace::<$codec, K> {
                     k,
                     x: x.reinterpret_cast_mut(),
@@ -338,7 +506,13 @@ macro_rules! half_element {
             }
             #[inline]
             #[track_caller]
-            fn map2_on<K: DualKernel>(isa: Isa, k: K, src: &[$t], a: &mut [$t], b: &mut [$t]) {
+            fn map2_on<K: DualKernelOn<f32>>(
+                isa: Isa,
+                k: K,
+                src: &[$t],
+                a: &mut [$t],
+                b: &mut [$t],
+            ) {
                 check_len("input and first output", src.len(), a.len());
                 check_len("input and second output", src.len(), b.len());
                 isa.dispatch(HMap2::<$codec, K> {
@@ -351,7 +525,7 @@ macro_rules! half_element {
             }
             #[inline]
             #[track_caller]
-            fn zip_on<K: BinaryKernel>(isa: Isa, k: K, a: &[$t], b: &[$t], dst: &mut [$t]) {
+            fn zip_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[$t], b: &[$t], dst: &mut [$t]) {
                 check_len("first input and output", a.len(), dst.len());
                 check_len("second input and output", b.len(), dst.len());
                 isa.dispatch(HZip::<$codec, K> {
@@ -364,7 +538,7 @@ macro_rules! half_element {
             }
             #[inline]
             #[track_caller]
-            fn zip_in_place_on<K: BinaryKernel>(isa: Isa, k: K, a: &[$t], b: &mut [$t]) {
+            fn zip_in_place_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[$t], b: &mut [$t]) {
                 check_len("first input and second input/output", a.len(), b.len());
                 isa.dispatch(HZipInPlace::<$codec, K> {
                     k,
@@ -439,7 +613,7 @@ pub trait ActivationExt: Activation {
     fn forward_t_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) {
         check_len("input and output", x.len(), y.len());
         self.checked();
-        T::map_on(isa, Fwd(*self), x, y)
+        T::act_map_on(isa, Fwd(*self), x, y)
     }
     /// `x = f(x)`.
     ///
@@ -477,7 +651,7 @@ pub trait ActivationExt: Activation {
     #[track_caller]
     fn forward_in_place_t_on<T: Element>(&self, isa: Isa, x: &mut [T]) {
         self.checked();
-        T::map_in_place_on(isa, Fwd(*self), x)
+        T::act_map_in_place_on(isa, Fwd(*self), x)
     }
     /// `d = f'(x)`.
     ///
@@ -512,7 +686,7 @@ pub trait ActivationExt: Activation {
     fn derivative_t_on<T: Element>(&self, isa: Isa, x: &[T], d: &mut [T]) {
         check_len("input and output", x.len(), d.len());
         self.checked();
-        T::map_on(isa, Deriv(*self), x, d)
+        T::act_map_on(isa, Deriv(*self), x, d)
     }
     /// `dx = dy · f'(x)` (product formed in f32, rounded once).
     ///
@@ -556,7 +730,7 @@ pub trait ActivationExt: Activation {
         check_len("x and dx", x.len(), dx.len());
         check_len("dy and dx", dy.len(), dx.len());
         self.checked();
-        T::zip_on(isa, Back(*self), x, dy, dx)
+        T::act_zip_on(isa, Back(*self), x, dy, dx)
     }
     /// `g = g · f'(x)`: backward over the upstream gradient in place.
     ///
@@ -593,7 +767,7 @@ pub trait ActivationExt: Activation {
     fn backward_in_place_t_on<T: Element>(&self, isa: Isa, x: &[T], g: &mut [T]) {
         check_len("x and gradient", x.len(), g.len());
         self.checked();
-        T::zip_in_place_on(isa, Back(*self), x, g)
+        T::act_zip_in_place_on(isa, Back(*self), x, g)
     }
     /// `y = f(x)` and `d = f'(x)` in one pass.
     ///
@@ -639,7 +813,7 @@ pub trait ActivationExt: Activation {
         check_len("input and output", x.len(), y.len());
         check_len("input and derivative", x.len(), d.len());
         self.checked();
-        T::map2_on(isa, Both(*self), x, y, d)
+        T::act_map2_on(isa, Both(*self), x, y, d)
     }
 }
 
@@ -826,26 +1000,31 @@ fn pack<C: Codec, S: Simd>(s: S, lo: S::f32s, hi: S::f32s) -> S::u32s {
 
 /// One pair vector through a unary kernel.
 #[inline(always)]
-fn unary<C: Codec, K: UnaryKernel, S: Simd>(s: S, k: K, w: S::u32s) -> S::u32s {
+fn unary<C: Codec, K: UnaryKernelOn<f32>, S: Simd>(s: S, k: K, w: S::u32s) -> S::u32s {
     let (lo, hi) = unpack::<C, S>(s, w);
-    pack::<C, S>(s, k.apply(s, lo), k.apply(s, hi))
+    pack::<C, S>(s, k.apply_on(s, lo), k.apply_on(s, hi))
 }
 
 /// One pair vector through a two-output kernel.
 #[inline(always)]
-fn dual<C: Codec, K: DualKernel, S: Simd>(s: S, k: K, w: S::u32s) -> (S::u32s, S::u32s) {
+fn dual<C: Codec, K: DualKernelOn<f32>, S: Simd>(s: S, k: K, w: S::u32s) -> (S::u32s, S::u32s) {
     let (lo, hi) = unpack::<C, S>(s, w);
-    let (alo, blo) = k.apply2(s, lo);
-    let (ahi, bhi) = k.apply2(s, hi);
+    let (alo, blo) = k.apply2_on(s, lo);
+    let (ahi, bhi) = k.apply2_on(s, hi);
     (pack::<C, S>(s, alo, ahi), pack::<C, S>(s, blo, bhi))
 }
 
 /// Two pair vectors through a binary kernel.
 #[inline(always)]
-fn binary<C: Codec, K: BinaryKernel, S: Simd>(s: S, k: K, wa: S::u32s, wb: S::u32s) -> S::u32s {
+fn binary<C: Codec, K: BinaryKernelOn<f32>, S: Simd>(
+    s: S,
+    k: K,
+    wa: S::u32s,
+    wb: S::u32s,
+) -> S::u32s {
     let (alo, ahi) = unpack::<C, S>(s, wa);
     let (blo, bhi) = unpack::<C, S>(s, wb);
-    pack::<C, S>(s, k.apply(s, alo, blo), k.apply(s, ahi, bhi))
+    pack::<C, S>(s, k.apply_on(s, alo, blo), k.apply_on(s, ahi, bhi))
 }
 
 struct HMap<'a, C, K> {
@@ -855,7 +1034,7 @@ struct HMap<'a, C, K> {
     c: PhantomData<C>,
 }
 
-impl<C: Codec, K: UnaryKernel> WithSimd for HMap<'_, C, K> {
+impl<C: Codec, K: UnaryKernelOn<f32>> WithSimd for HMap<'_, C, K> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
@@ -880,7 +1059,7 @@ struct HMapInPlace<'a, C, K> {
     c: PhantomData<C>,
 }
 
-impl<C: Codec, K: UnaryKernel> WithSimd for HMapInPlace<'_, C, K> {
+impl<C: Codec, K: UnaryKernelOn<f32>> WithSimd for HMapInPlace<'_, C, K> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
@@ -906,7 +1085,7 @@ struct HMap2<'a, C, K> {
     c: PhantomData<C>,
 }
 
-impl<C: Codec, K: DualKernel> WithSimd for HMap2<'_, C, K> {
+impl<C: Codec, K: DualKernelOn<f32>> WithSimd for HMap2<'_, C, K> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
@@ -939,7 +1118,7 @@ struct HZip<'a, C, K> {
     c: PhantomData<C>,
 }
 
-impl<C: Codec, K: BinaryKernel> WithSimd for HZip<'_, C, K> {
+impl<C: Codec, K: BinaryKernelOn<f32>> WithSimd for HZip<'_, C, K> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
@@ -973,7 +1152,7 @@ struct HZipInPlace<'a, C, K> {
     c: PhantomData<C>,
 }
 
-impl<C: Codec, K: BinaryKernel> WithSimd for HZipInPlace<'_, C, K> {
+impl<C: Codec, K: BinaryKernelOn<f32>> WithSimd for HZipInPlace<'_, C, K> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {

@@ -138,6 +138,288 @@ pub trait BinaryKernel: Copy {
     fn apply<S: Simd>(self, simd: S, a: S::f32s, b: S::f32s) -> S::f32s;
 }
 
+/// [`UnaryKernel`] on f64 lanes.
+///
+/// ```
+/// use activation_kernels::{Isa, kernel::{UnaryKernel64, Map}, pulp::Simd};
+///
+/// #[derive(Clone, Copy)]
+/// struct Half;
+/// impl UnaryKernel64 for Half {
+///     #[inline(always)]
+///     fn apply64<S: Simd>(self, simd: S, x: S::f64s) -> S::f64s {
+///         simd.mul_f64s(x, simd.splat_f64s(0.5))
+///     }
+/// }
+///
+/// let x = [1.0f64, -3.0, 5.0];
+/// let mut y = [0.0f64; 3];
+/// Isa::best().dispatch(Map { k: Half, src: &x, dst: &mut y });
+/// assert_eq!(y, [0.5, -1.5, 2.5]);
+/// ```
+pub trait UnaryKernel64: Copy {
+    /// Applies the function to every lane of `x`.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::UnaryKernel64, pulp::{Scalar, Simd}};
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct Neg;
+    /// impl UnaryKernel64 for Neg {
+    ///     #[inline(always)]
+    ///     fn apply64<S: Simd>(self, simd: S, x: S::f64s) -> S::f64s {
+    ///         simd.neg_f64s(x)
+    ///     }
+    /// }
+    /// assert_eq!(Neg.apply64(Scalar, 2.0), -2.0);
+    /// ```
+    fn apply64<S: Simd>(self, simd: S, x: S::f64s) -> S::f64s;
+}
+
+/// [`DualKernel`] on f64 lanes.
+///
+/// ```
+/// use activation_kernels::{kernel::DualKernel64, pulp::{Scalar, Simd}};
+///
+/// #[derive(Clone, Copy)]
+/// struct Square;
+/// impl DualKernel64 for Square {
+///     #[inline(always)]
+///     fn apply2_64<S: Simd>(self, simd: S, x: S::f64s) -> (S::f64s, S::f64s) {
+///         (simd.mul_f64s(x, x), simd.add_f64s(x, x))
+///     }
+/// }
+/// assert_eq!(Square.apply2_64(Scalar, 3.0), (9.0, 6.0));
+/// ```
+pub trait DualKernel64: Copy {
+    /// Returns `(first, second)` for every lane of `x`.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::DualKernel64, pulp::{Scalar, Simd}};
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct Dup;
+    /// impl DualKernel64 for Dup {
+    ///     #[inline(always)]
+    ///     fn apply2_64<S: Simd>(self, _: S, x: S::f64s) -> (S::f64s, S::f64s) {
+    ///         (x, x)
+    ///     }
+    /// }
+    /// assert_eq!(Dup.apply2_64(Scalar, 1.5), (1.5, 1.5));
+    /// ```
+    fn apply2_64<S: Simd>(self, simd: S, x: S::f64s) -> (S::f64s, S::f64s);
+}
+
+/// [`BinaryKernel`] on f64 lanes.
+///
+/// ```
+/// use activation_kernels::{kernel::BinaryKernel64, pulp::{Scalar, Simd}};
+///
+/// #[derive(Clone, Copy)]
+/// struct Sub;
+/// impl BinaryKernel64 for Sub {
+///     #[inline(always)]
+///     fn apply64<S: Simd>(self, simd: S, a: S::f64s, b: S::f64s) -> S::f64s {
+///         simd.sub_f64s(a, b)
+///     }
+/// }
+/// assert_eq!(Sub.apply64(Scalar, 5.0, 7.0), -2.0);
+/// ```
+pub trait BinaryKernel64: Copy {
+    /// Applies the function lane by lane.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::BinaryKernel64, pulp::{Scalar, Simd}};
+    ///
+    /// #[derive(Clone, Copy)]
+    /// struct Mul;
+    /// impl BinaryKernel64 for Mul {
+    ///     #[inline(always)]
+    ///     fn apply64<S: Simd>(self, simd: S, a: S::f64s, b: S::f64s) -> S::f64s {
+    ///         simd.mul_f64s(a, b)
+    ///     }
+    /// }
+    /// assert_eq!(Mul.apply64(Scalar, 5.0, 7.0), 35.0);
+    /// ```
+    fn apply64<S: Simd>(self, simd: S, a: S::f64s, b: S::f64s) -> S::f64s;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// The lane types the drivers walk: `f32` and `f64` (sealed). The drivers are generic over
+/// it, so both lane types share one body loop and one tail.
+///
+/// ```
+/// use activation_kernels::{kernel::Lane, pulp::Scalar};
+///
+/// let x = [1.0f64, 2.0, 3.0];
+/// let (head, tail) = <f64 as Lane>::split::<Scalar>(&x);
+/// assert_eq!((head.len(), tail.len()), (3, 0)); // the scalar ISA has one lane
+/// ```
+pub trait Lane: sealed::Sealed + Copy + Send + Sync + 'static {
+    /// A full vector of this lane type on ISA `S`.
+    type V<S: Simd>: Copy;
+    /// Splits a slice into whole vectors and a tail.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::Lane, pulp::Scalar};
+    /// assert_eq!(<f32 as Lane>::split::<Scalar>(&[1.0f32, 2.0]).0.len(), 2);
+    /// ```
+    fn split<S: Simd>(x: &[Self]) -> (&[Self::V<S>], &[Self]);
+    /// Splits a mutable slice into whole vectors and a tail.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::Lane, pulp::Scalar};
+    /// let mut x = [1.0f32, 2.0];
+    /// assert_eq!(<f32 as Lane>::split_mut::<Scalar>(&mut x).1.len(), 0);
+    /// ```
+    fn split_mut<S: Simd>(x: &mut [Self]) -> (&mut [Self::V<S>], &mut [Self]);
+    /// Loads a partial vector (missing lanes zero).
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::Lane, pulp::Scalar};
+    /// assert_eq!(<f64 as Lane>::load_partial(Scalar, &[2.0f64]), 2.0);
+    /// ```
+    fn load_partial<S: Simd>(s: S, x: &[Self]) -> Self::V<S>;
+    /// Stores the first `x.len()` lanes of `v`.
+    ///
+    /// ```
+    /// use activation_kernels::{kernel::Lane, pulp::Scalar};
+    /// let mut y = [0.0f64];
+    /// <f64 as Lane>::store_partial(Scalar, &mut y, 4.0);
+    /// assert_eq!(y, [4.0]);
+    /// ```
+    fn store_partial<S: Simd>(s: S, x: &mut [Self], v: Self::V<S>);
+}
+
+macro_rules! lane {
+    ($t:ty, $v:ident, $split:ident, $split_mut:ident, $load:ident, $store:ident) => {
+        impl Lane for $t {
+            type V<S: Simd> = S::$v;
+            #[inline(always)]
+            fn split<S: Simd>(x: &[$t]) -> (&[S::$v], &[$t]) {
+                S::$split(x)
+            }
+            #[inline(always)]
+            fn split_mut<S: Simd>(x: &mut [$t]) -> (&mut [S::$v], &mut [$t]) {
+                S::$split_mut(x)
+            }
+            #[inline(always)]
+            fn load_partial<S: Simd>(s: S, x: &[$t]) -> S::$v {
+                s.$load(x)
+            }
+            #[inline(always)]
+            fn store_partial<S: Simd>(s: S, x: &mut [$t], v: S::$v) {
+                s.$store(x, v)
+            }
+        }
+    };
+}
+lane!(
+    f32,
+    f32s,
+    as_simd_f32s,
+    as_mut_simd_f32s,
+    partial_load_f32s,
+    partial_store_f32s
+);
+lane!(
+    f64,
+    f64s,
+    as_simd_f64s,
+    as_mut_simd_f64s,
+    partial_load_f64s,
+    partial_store_f64s
+);
+
+/// A unary kernel on lanes of type `L`: every [`UnaryKernel`] on `f32` and every
+/// [`UnaryKernel64`] on `f64` (blanket impls; implement those traits, not this one).
+///
+/// ```
+/// use activation_kernels::{activation::Fwd, activations::Relu, kernel::UnaryKernelOn, pulp::Scalar};
+/// assert_eq!(UnaryKernelOn::<f64>::apply_on(Fwd(Relu), Scalar, -1.0), 0.0);
+/// assert_eq!(UnaryKernelOn::<f32>::apply_on(Fwd(Relu), Scalar, 2.0), 2.0);
+/// ```
+pub trait UnaryKernelOn<L: Lane>: Copy {
+    /// Applies the kernel to one vector.
+    ///
+    /// ```
+    /// use activation_kernels::{activation::Fwd, activations::Linear, kernel::UnaryKernelOn, pulp::Scalar};
+    /// assert_eq!(UnaryKernelOn::<f64>::apply_on(Fwd(Linear), Scalar, 3.0), 3.0);
+    /// ```
+    fn apply_on<S: Simd>(self, simd: S, x: L::V<S>) -> L::V<S>;
+}
+/// A dual kernel on lanes of type `L` (see [`UnaryKernelOn`]).
+///
+/// ```
+/// use activation_kernels::{activation::Both, activations::Relu, kernel::DualKernelOn, pulp::Scalar};
+/// assert_eq!(DualKernelOn::<f64>::apply2_on(Both(Relu), Scalar, 2.0), (2.0, 1.0));
+/// ```
+pub trait DualKernelOn<L: Lane>: Copy {
+    /// Applies the kernel to one vector.
+    ///
+    /// ```
+    /// use activation_kernels::{activation::Both, activations::Relu, kernel::DualKernelOn, pulp::Scalar};
+    /// assert_eq!(DualKernelOn::<f32>::apply2_on(Both(Relu), Scalar, -2.0), (0.0, 0.0));
+    /// ```
+    fn apply2_on<S: Simd>(self, simd: S, x: L::V<S>) -> (L::V<S>, L::V<S>);
+}
+/// A binary kernel on lanes of type `L` (see [`UnaryKernelOn`]).
+///
+/// ```
+/// use activation_kernels::{activation::Back, activations::Relu, kernel::BinaryKernelOn, pulp::Scalar};
+/// assert_eq!(BinaryKernelOn::<f64>::apply_on(Back(Relu), Scalar, 2.0, 3.0), 3.0);
+/// ```
+pub trait BinaryKernelOn<L: Lane>: Copy {
+    /// Applies the kernel to one pair of vectors.
+    ///
+    /// ```
+    /// use activation_kernels::{activation::Back, activations::Relu, kernel::BinaryKernelOn, pulp::Scalar};
+    /// assert_eq!(BinaryKernelOn::<f32>::apply_on(Back(Relu), Scalar, -2.0, 3.0), 0.0);
+    /// ```
+    fn apply_on<S: Simd>(self, simd: S, a: L::V<S>, b: L::V<S>) -> L::V<S>;
+}
+impl<K: UnaryKernel> UnaryKernelOn<f32> for K {
+    #[inline(always)]
+    fn apply_on<S: Simd>(self, simd: S, x: S::f32s) -> S::f32s {
+        self.apply(simd, x)
+    }
+}
+impl<K: UnaryKernel64> UnaryKernelOn<f64> for K {
+    #[inline(always)]
+    fn apply_on<S: Simd>(self, simd: S, x: S::f64s) -> S::f64s {
+        self.apply64(simd, x)
+    }
+}
+impl<K: DualKernel> DualKernelOn<f32> for K {
+    #[inline(always)]
+    fn apply2_on<S: Simd>(self, simd: S, x: S::f32s) -> (S::f32s, S::f32s) {
+        self.apply2(simd, x)
+    }
+}
+impl<K: DualKernel64> DualKernelOn<f64> for K {
+    #[inline(always)]
+    fn apply2_on<S: Simd>(self, simd: S, x: S::f64s) -> (S::f64s, S::f64s) {
+        self.apply2_64(simd, x)
+    }
+}
+impl<K: BinaryKernel> BinaryKernelOn<f32> for K {
+    #[inline(always)]
+    fn apply_on<S: Simd>(self, simd: S, a: S::f32s, b: S::f32s) -> S::f32s {
+        self.apply(simd, a, b)
+    }
+}
+impl<K: BinaryKernel64> BinaryKernelOn<f64> for K {
+    #[inline(always)]
+    fn apply_on<S: Simd>(self, simd: S, a: S::f64s, b: S::f64s) -> S::f64s {
+        self.apply64(simd, a, b)
+    }
+}
+
 #[cold]
 #[inline(never)]
 #[track_caller]
@@ -184,29 +466,29 @@ pub fn check_len(what: &str, a: usize, b: usize) {
 /// Isa::best().dispatch(Map { k: Abs, src: &x, dst: &mut y });
 /// assert!(y.iter().zip(&x).all(|(y, x)| *y == x.abs()));
 /// ```
-pub struct Map<'a, K> {
+pub struct Map<'a, K, T = f32> {
     /// The function.
     pub k: K,
     /// Input.
-    pub src: &'a [f32],
+    pub src: &'a [T],
     /// Output, same length as `src`.
-    pub dst: &'a mut [f32],
+    pub dst: &'a mut [T],
 }
 
-impl<K: UnaryKernel> WithSimd for Map<'_, K> {
+impl<T: Lane, K: UnaryKernelOn<T>> WithSimd for Map<'_, K, T> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let Map { k, src, dst } = self;
         check_len("input and output", src.len(), dst.len());
-        let (s_head, s_tail) = S::as_simd_f32s(src);
-        let (d_head, d_tail) = S::as_mut_simd_f32s(dst);
+        let (s_head, s_tail) = T::split::<S>(src);
+        let (d_head, d_tail) = T::split_mut::<S>(dst);
         for (d, s) in d_head.iter_mut().zip(s_head) {
-            *d = k.apply(simd, *s);
+            *d = k.apply_on(simd, *s);
         }
         if !s_tail.is_empty() {
-            let v = simd.partial_load_f32s(s_tail);
-            simd.partial_store_f32s(d_tail, k.apply(simd, v));
+            let v = T::load_partial(simd, s_tail);
+            T::store_partial(simd, d_tail, k.apply_on(simd, v));
         }
     }
 }
@@ -257,23 +539,23 @@ pub(crate) fn for_each_in_place<T: Copy>(v: &mut [T], mut f: impl FnMut(usize, T
 /// Isa::best().dispatch(MapInPlace { k: Negate, x: &mut x });
 /// assert!(x.iter().zip(&orig).all(|(x, o)| *x == -o));
 /// ```
-pub struct MapInPlace<'a, K> {
+pub struct MapInPlace<'a, K, T = f32> {
     /// The function.
     pub k: K,
     /// Input and output.
-    pub x: &'a mut [f32],
+    pub x: &'a mut [T],
 }
 
-impl<K: UnaryKernel> WithSimd for MapInPlace<'_, K> {
+impl<T: Lane, K: UnaryKernelOn<T>> WithSimd for MapInPlace<'_, K, T> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let MapInPlace { k, x } = self;
-        let (head, tail) = S::as_mut_simd_f32s(x);
-        for_each_in_place(head, |_, v| k.apply(simd, v));
+        let (head, tail) = T::split_mut::<S>(x);
+        for_each_in_place(head, |_, v| k.apply_on(simd, v));
         if !tail.is_empty() {
-            let v = simd.partial_load_f32s(tail);
-            simd.partial_store_f32s(tail, k.apply(simd, v));
+            let v = T::load_partial(simd, tail);
+            T::store_partial(simd, tail, k.apply_on(simd, v));
         }
     }
 }
@@ -299,35 +581,35 @@ impl<K: UnaryKernel> WithSimd for MapInPlace<'_, K> {
 /// Isa::best().dispatch(Map2 { k: PlusMinus, src: &x, a: &mut a, b: &mut b });
 /// assert!((0..19).all(|i| a[i] == x[i] + 1.0 && b[i] == x[i] - 1.0));
 /// ```
-pub struct Map2<'a, K> {
+pub struct Map2<'a, K, T = f32> {
     /// The function.
     pub k: K,
     /// Input.
-    pub src: &'a [f32],
+    pub src: &'a [T],
     /// First output.
-    pub a: &'a mut [f32],
+    pub a: &'a mut [T],
     /// Second output.
-    pub b: &'a mut [f32],
+    pub b: &'a mut [T],
 }
 
-impl<K: DualKernel> WithSimd for Map2<'_, K> {
+impl<T: Lane, K: DualKernelOn<T>> WithSimd for Map2<'_, K, T> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let Map2 { k, src, a, b } = self;
         check_len("input and first output", src.len(), a.len());
         check_len("input and second output", src.len(), b.len());
-        let (s_head, s_tail) = S::as_simd_f32s(src);
-        let (a_head, a_tail) = S::as_mut_simd_f32s(a);
-        let (b_head, b_tail) = S::as_mut_simd_f32s(b);
+        let (s_head, s_tail) = T::split::<S>(src);
+        let (a_head, a_tail) = T::split_mut::<S>(a);
+        let (b_head, b_tail) = T::split_mut::<S>(b);
         for ((s, a), b) in s_head.iter().zip(a_head).zip(b_head) {
-            (*a, *b) = k.apply2(simd, *s);
+            (*a, *b) = k.apply2_on(simd, *s);
         }
         if !s_tail.is_empty() {
-            let v = simd.partial_load_f32s(s_tail);
-            let (va, vb) = k.apply2(simd, v);
-            simd.partial_store_f32s(a_tail, va);
-            simd.partial_store_f32s(b_tail, vb);
+            let v = T::load_partial(simd, s_tail);
+            let (va, vb) = k.apply2_on(simd, v);
+            T::store_partial(simd, a_tail, va);
+            T::store_partial(simd, b_tail, vb);
         }
     }
 }
@@ -352,34 +634,34 @@ impl<K: DualKernel> WithSimd for Map2<'_, K> {
 /// Isa::best().dispatch(Zip { k: Mul, a: &a, b: &b, dst: &mut dst });
 /// assert!((0..19).all(|i| dst[i] == -0.5 * a[i]));
 /// ```
-pub struct Zip<'a, K> {
+pub struct Zip<'a, K, T = f32> {
     /// The function.
     pub k: K,
     /// First input.
-    pub a: &'a [f32],
+    pub a: &'a [T],
     /// Second input.
-    pub b: &'a [f32],
+    pub b: &'a [T],
     /// Output.
-    pub dst: &'a mut [f32],
+    pub dst: &'a mut [T],
 }
 
-impl<K: BinaryKernel> WithSimd for Zip<'_, K> {
+impl<T: Lane, K: BinaryKernelOn<T>> WithSimd for Zip<'_, K, T> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let Zip { k, a, b, dst } = self;
         check_len("first input and output", a.len(), dst.len());
         check_len("second input and output", b.len(), dst.len());
-        let (a_head, a_tail) = S::as_simd_f32s(a);
-        let (b_head, b_tail) = S::as_simd_f32s(b);
-        let (d_head, d_tail) = S::as_mut_simd_f32s(dst);
+        let (a_head, a_tail) = T::split::<S>(a);
+        let (b_head, b_tail) = T::split::<S>(b);
+        let (d_head, d_tail) = T::split_mut::<S>(dst);
         for ((a, b), d) in a_head.iter().zip(b_head).zip(d_head) {
-            *d = k.apply(simd, *a, *b);
+            *d = k.apply_on(simd, *a, *b);
         }
         if !d_tail.is_empty() {
-            let va = simd.partial_load_f32s(a_tail);
-            let vb = simd.partial_load_f32s(b_tail);
-            simd.partial_store_f32s(d_tail, k.apply(simd, va, vb));
+            let va = T::load_partial(simd, a_tail);
+            let vb = T::load_partial(simd, b_tail);
+            T::store_partial(simd, d_tail, k.apply_on(simd, va, vb));
         }
     }
 }
@@ -405,33 +687,33 @@ impl<K: BinaryKernel> WithSimd for Zip<'_, K> {
 /// Isa::best().dispatch(ZipInPlace { k: Sub, a: &a, b: &mut b });
 /// assert!((0..19).all(|i| b[i] == 9.0 * i as f32));
 /// ```
-pub struct ZipInPlace<'a, K> {
+pub struct ZipInPlace<'a, K, T = f32> {
     /// The function.
     pub k: K,
     /// First input.
-    pub a: &'a [f32],
+    pub a: &'a [T],
     /// Second input and output.
-    pub b: &'a mut [f32],
+    pub b: &'a mut [T],
 }
 
-impl<K: BinaryKernel> WithSimd for ZipInPlace<'_, K> {
+impl<T: Lane, K: BinaryKernelOn<T>> WithSimd for ZipInPlace<'_, K, T> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let ZipInPlace { k, a, b } = self;
         check_len("first input and second input/output", a.len(), b.len());
-        let (a_head, a_tail) = S::as_simd_f32s(a);
-        let (b_head, b_tail) = S::as_mut_simd_f32s(b);
+        let (a_head, a_tail) = T::split::<S>(a);
+        let (b_head, b_tail) = T::split_mut::<S>(b);
         check_len(
             "first input and second input/output",
             a_head.len(),
             b_head.len(),
         );
-        for_each_in_place(b_head, |i, b| k.apply(simd, a_head[i], b));
+        for_each_in_place(b_head, |i, b| k.apply_on(simd, a_head[i], b));
         if !b_tail.is_empty() {
-            let va = simd.partial_load_f32s(a_tail);
-            let vb = simd.partial_load_f32s(b_tail);
-            simd.partial_store_f32s(b_tail, k.apply(simd, va, vb));
+            let va = T::load_partial(simd, a_tail);
+            let vb = T::load_partial(simd, b_tail);
+            T::store_partial(simd, b_tail, k.apply_on(simd, va, vb));
         }
     }
 }

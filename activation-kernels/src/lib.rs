@@ -152,6 +152,7 @@ pub mod dispatch;
 pub mod element;
 pub mod kernel;
 pub mod math;
+pub mod math64;
 pub mod maxout;
 #[cfg(feature = "rayon")]
 pub mod par;
@@ -161,6 +162,7 @@ pub mod prelu;
 mod reduce;
 pub mod registry;
 pub mod rowwise;
+mod rowwise64;
 pub mod rrelu;
 #[cfg(feature = "std")]
 pub mod testing;
@@ -168,6 +170,7 @@ pub mod ulp;
 
 pub use activation::{Activation, ActivationInfo, OutputDerivative, ParamError};
 pub use dispatch::Isa;
+pub use math::reference::RefFloat;
 pub use pulp;
 pub use registry::DynActivation;
 
@@ -179,11 +182,19 @@ pub mod __private {
     pub use crate::activation::{
         Activation, ActivationInfo, OutputDerivative, ParamError, ParamInfo, Saturation, Side,
     };
-    pub use crate::math::V;
+    pub use crate::math::reference::RefFloat;
+    pub use crate::math::{V, V64};
     pub use pulp::Simd;
     /// Vector math for generated SIMD bodies.
     pub mod math {
         pub use crate::math::{
+            erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
+            mish_grad, mul_exp, sigmoid, softplus, softsign, swish, swish_grad, tanh, tanhshrink,
+        };
+    }
+    /// f64 vector math for generated f64 SIMD bodies.
+    pub mod math64 {
+        pub use crate::math64::{
             erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
             mish_grad, mul_exp, sigmoid, softplus, softsign, swish, swish_grad, tanh, tanhshrink,
         };

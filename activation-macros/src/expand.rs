@@ -352,6 +352,30 @@ fn emit_simd(
     params: &[Param],
     input: &syn::Ident,
 ) -> TokenStream {
+    emit_lanes(g, roots, krate, params, input, false)
+}
+
+/// [`emit_simd`] on f64 lanes (`V64<S>`, the `math64` core, parameters widened exactly).
+fn emit_simd64(
+    g: &Graph,
+    roots: &[Id],
+    krate: &TokenStream,
+    params: &[Param],
+    input: &syn::Ident,
+) -> TokenStream {
+    emit_lanes(g, roots, krate, params, input, true)
+}
+
+fn emit_lanes(
+    g: &Graph,
+    roots: &[Id],
+    krate: &TokenStream,
+    params: &[Param],
+    input: &syn::Ident,
+    wide: bool,
+) -> TokenStream {
+    let lit = |v: f64| if wide { f64_lit(v) } else { f32_lit(v) };
+    let math = if wide { quote!(math64) } else { quote!(math) };
     let mut out = TokenStream::new();
     for id in g.reachable(roots) {
         let name = t(id);
@@ -360,10 +384,14 @@ fn emit_simd(
             Node::Y => quote!(__y),
             Node::Param(i) => {
                 let f = &params[*i].ident;
-                quote!(#input.k(self.#f))
+                if wide {
+                    quote!(#input.k(self.#f as f64))
+                } else {
+                    quote!(#input.k(self.#f))
+                }
             }
             Node::Const(b) => {
-                let l = f32_lit(f64::from_bits(*b));
+                let l = lit(f64::from_bits(*b));
                 quote!(#input.k(#l))
             }
             Node::Neg(a) => {
@@ -385,12 +413,12 @@ fn emit_simd(
             Node::Call(f, a) => {
                 let a = t(*a);
                 let f = format_ident!("{}", f.name());
-                quote!(#krate::__private::math::#f(#a))
+                quote!(#krate::__private::#math::#f(#a))
             }
             Node::Call2(f, a, b) => {
                 let (a, b) = (t(*a), t(*b));
                 let f = format_ident!("{}", f.name());
-                quote!(#krate::__private::math::#f(#a, #b))
+                quote!(#krate::__private::#math::#f(#a, #b))
             }
             Node::Min(a, b) => {
                 let (a, b) = (t(*a), t(*b));
@@ -402,7 +430,10 @@ fn emit_simd(
             }
             Node::Powi(a, n) => {
                 let a = t(*a);
-                powi_tokens(quote!(#a), *n, quote!(#input.k(1.0f32)))
+                {
+                    let one = lit(1.0);
+                    powi_tokens(quote!(#a), *n, quote!(#input.k(#one)))
+                }
             }
             Node::Fma(a, b, c) => {
                 let (a, b, c) = (t(*a), t(*b), t(*c));
@@ -441,55 +472,91 @@ fn bin(op: TokenStream, a: Id, b: Id) -> TokenStream {
 
 /// Emits `let`s for the f64 reference.
 fn emit_f64(g: &Graph, roots: &[Id], krate: &TokenStream, params: &[Param]) -> TokenStream {
+    emit_ref(g, roots, krate, params, &quote!(f64))
+}
+
+/// Emits `let`s for every node reachable from `roots` as reference code in the type `ty`,
+/// which implements `RefFloat` (`f64`, or a generic `__R` evaluated by the tests in MPFR).
+/// Values are cloned at every use (free for `f64`).
+fn emit_ref(
+    g: &Graph,
+    roots: &[Id],
+    krate: &TokenStream,
+    params: &[Param],
+    ty: &TokenStream,
+) -> TokenStream {
+    let rf = quote!(<#ty as #krate::__private::RefFloat>);
+    let c = |id: Id| {
+        let n = t(id);
+        quote!(::core::clone::Clone::clone(&#n))
+    };
     let mut out = TokenStream::new();
     for id in g.reachable(roots) {
         let name = t(id);
         let e = match &g.nodes[id] {
-            Node::X => quote!(__x),
-            Node::Y => quote!(__y),
+            Node::X => quote!(::core::clone::Clone::clone(&__x)),
+            Node::Y => quote!(::core::clone::Clone::clone(&__y)),
             Node::Param(i) => {
                 let f = &params[*i].ident;
-                quote!((self.#f as f64))
+                quote!(#rf::from_f64(self.#f as f64))
             }
-            Node::Const(b) => f64_lit(f64::from_bits(*b)),
+            Node::Const(b) => {
+                let l = f64_lit(f64::from_bits(*b));
+                quote!(#rf::from_f64(#l))
+            }
             Node::Neg(a) => {
-                let a = t(*a);
+                let a = c(*a);
                 quote!(-#a)
             }
-            Node::Add(a, b) => bin(quote!(+), *a, *b),
-            Node::Sub(a, b) => bin(quote!(-), *a, *b),
-            Node::Mul(a, b) => bin(quote!(*), *a, *b),
-            Node::Div(a, b) => bin(quote!(/), *a, *b),
+            Node::Add(a, b) => {
+                let (a, b) = (c(*a), c(*b));
+                quote!(#a + #b)
+            }
+            Node::Sub(a, b) => {
+                let (a, b) = (c(*a), c(*b));
+                quote!(#a - #b)
+            }
+            Node::Mul(a, b) => {
+                let (a, b) = (c(*a), c(*b));
+                quote!(#a * #b)
+            }
+            Node::Div(a, b) => {
+                let (a, b) = (c(*a), c(*b));
+                quote!(#a / #b)
+            }
             Node::Call(f, a) => {
-                let a = t(*a);
+                let a = c(*a);
                 let f = format_ident!("{}", f.name());
-                quote!(#krate::__private::reference::#f(#a))
+                quote!(#rf::#f(#a))
             }
             Node::Call2(f, a, b) => {
-                let (a, b) = (t(*a), t(*b));
+                let (a, b) = (c(*a), c(*b));
                 let f = format_ident!("{}", f.name());
-                quote!(#krate::__private::reference::#f(#a, #b))
+                quote!(#rf::#f(#a, #b))
             }
             Node::Min(a, b) => {
-                let (a, b) = (t(*a), t(*b));
-                quote!(if #b < #a { #b } else { #a })
+                let (ta, tb) = (t(*a), t(*b));
+                let (a, b) = (c(*a), c(*b));
+                quote!(if #tb < #ta { #b } else { #a })
             }
             Node::Max(a, b) => {
-                let (a, b) = (t(*a), t(*b));
-                quote!(if #b > #a { #b } else { #a })
+                let (ta, tb) = (t(*a), t(*b));
+                let (a, b) = (c(*a), c(*b));
+                quote!(if #tb > #ta { #b } else { #a })
             }
             Node::Powi(a, n) => {
-                let a = t(*a);
+                let a = c(*a);
                 let n = Literal::i32_suffixed(*n);
-                quote!(#krate::__private::reference::powi(#a, #n))
+                quote!(#rf::powi(#a, #n))
             }
-            Node::Fma(a, b, c) => {
-                let (a, b, c) = (t(*a), t(*b), t(*c));
-                quote!(#krate::__private::reference::fma(#a, #b, #c))
+            Node::Fma(a, b, cc) => {
+                let (a, b, cc) = (c(*a), c(*b), c(*cc));
+                quote!(#rf::fma(#a, #b, #cc))
             }
-            Node::Select(c, a, b) => {
-                let (c, a, b) = (t(*c), t(*a), t(*b));
-                quote!(if #c { #a } else { #b })
+            Node::Select(cond, a, b) => {
+                let cond = t(*cond);
+                let (a, b) = (c(*a), c(*b));
+                quote!(if #cond { #a } else { #b })
             }
             Node::Cmp(op, a, b) => {
                 let (a, b) = (t(*a), t(*b));
@@ -522,12 +589,23 @@ fn simd_result(g: &Graph, root: Id, input: &syn::Ident) -> TokenStream {
     }
 }
 
-fn f64_result(g: &Graph, root: Id, input: &syn::Ident) -> TokenStream {
+fn f64_result(g: &Graph, root: Id, input: &syn::Ident, krate: &TokenStream) -> TokenStream {
+    ref_result(g, root, input, &quote!(f64), krate)
+}
+
+/// [`f64_result`] in a `RefFloat` type.
+fn ref_result(
+    g: &Graph,
+    root: Id,
+    input: &syn::Ident,
+    ty: &TokenStream,
+    krate: &TokenStream,
+) -> TokenStream {
     let r = t(root);
     if g.propagates_nan(root) {
         quote!(#r)
     } else {
-        quote!(if #input.is_nan() { #input } else { #r })
+        quote!(if <#ty as #krate::__private::RefFloat>::is_nan(&#input) { #input } else { #r })
     }
 }
 
@@ -549,13 +627,21 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
     let both_lets = emit_simd(g, &[m.both.0, m.both.1], &krate, params, &x_in);
     let both_f = simd_result(g, m.both.0, &x_in);
     let both_d = simd_result(g, m.both.1, &x_in);
+    let fwd64_lets = emit_simd64(g, &[m.fwd], &krate, params, &x_in);
+    let der64_lets = emit_simd64(g, &[m.der], &krate, params, &x_in);
+    let both64_lets = emit_simd64(g, &[m.both.0, m.both.1], &krate, params, &x_in);
+    let rty = quote!(__R);
+    let gref_lets = emit_ref(g, &[m.reference], &krate, params, &rty);
+    let gref_res = ref_result(g, m.reference, &x_in, &rty, &krate);
+    let gdref_lets = emit_ref(g, &[m.der_reference], &krate, params, &rty);
+    let gdref_res = ref_result(g, m.der_reference, &x_in, &rty, &krate);
     let ref_lets = emit_f64(g, &[m.reference], &krate, params);
-    let ref_res = f64_result(g, m.reference, &x_in);
+    let ref_res = f64_result(g, m.reference, &x_in, &krate);
     let dref_lets = emit_f64(g, &[m.der_reference], &krate, params);
-    let dref_res = f64_result(g, m.der_reference, &x_in);
+    let dref_res = f64_result(g, m.der_reference, &x_in, &krate);
     let symbolic = m.symbolic.map(|s| {
         let lets = emit_f64(g, &[s], &krate, params);
-        let r = f64_result(g, s, &x_in);
+        let r = f64_result(g, s, &x_in, &krate);
         quote! {
             fn symbolic_derivative_reference(&self, __x: f64) -> ::core::option::Option<f64> {
                 #lets
@@ -709,14 +795,26 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
     let output_impl = m.from_output.as_ref().map(|(g2, d)| {
         let lets = emit_simd(g2, &[*d], &krate, params, &y_in);
         let r = simd_result(g2, *d, &y_in);
+        let lets64 = emit_simd64(g2, &[*d], &krate, params, &y_in);
+        let glets = emit_ref(g2, &[*d], &krate, params, &quote!(__R));
+        let gr = ref_result(g2, *d, &y_in, &quote!(__R), &krate);
         let flets = emit_f64(g2, &[*d], &krate, params);
-        let fr = f64_result(g2, *d, &y_in);
+        let fr = f64_result(g2, *d, &y_in, &krate);
         quote! {
             impl #p::OutputDerivative for #ident {
                 #[inline(always)]
                 fn derivative_from_output_v<__S: #p::Simd>(&self, __y: #p::V<__S>) -> #p::V<__S> {
                     #lets
                     #r
+                }
+                #[inline(always)]
+                fn derivative_from_output_v64<__S: #p::Simd>(&self, __y: #p::V64<__S>) -> #p::V64<__S> {
+                    #lets64
+                    #r
+                }
+                fn derivative_from_output_reference_in<__R: #p::RefFloat>(&self, __y: __R) -> __R {
+                    #glets
+                    #gr
                 }
                 fn derivative_from_output_reference(&self, __y: f64) -> f64 {
                     #flets
@@ -803,6 +901,29 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
             fn forward_with_derivative_v<__S: #p::Simd>(&self, __x: #p::V<__S>) -> (#p::V<__S>, #p::V<__S>) {
                 #both_lets
                 (#both_f, #both_d)
+            }
+            #[inline(always)]
+            fn forward_v64<__S: #p::Simd>(&self, __x: #p::V64<__S>) -> #p::V64<__S> {
+                #fwd64_lets
+                #fwd_res
+            }
+            #[inline(always)]
+            fn derivative_v64<__S: #p::Simd>(&self, __x: #p::V64<__S>) -> #p::V64<__S> {
+                #der64_lets
+                #der_res
+            }
+            #[inline(always)]
+            fn forward_with_derivative_v64<__S: #p::Simd>(&self, __x: #p::V64<__S>) -> (#p::V64<__S>, #p::V64<__S>) {
+                #both64_lets
+                (#both_f, #both_d)
+            }
+            fn forward_reference_in<__R: #p::RefFloat>(&self, __x: __R) -> __R {
+                #gref_lets
+                #gref_res
+            }
+            fn derivative_reference_in<__R: #p::RefFloat>(&self, __x: __R) -> __R {
+                #gdref_lets
+                #gdref_res
             }
             fn forward_reference(&self, __x: f64) -> f64 {
                 #ref_lets

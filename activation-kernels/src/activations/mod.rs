@@ -321,8 +321,6 @@ pub struct HardSwish;
     forward = softsign(x),
     derivative = 1.0 / (1.0 + abs(x)) / (1.0 + abs(x)),
     output_derivative = (1.0 - abs(y)) * (1.0 - abs(y)),
-    saturate(below = -1e30 => -1.0),
-    saturate(above = 1e30 => 1.0),
     ulp = 2.0,
     derivative_ulp = 4.0
 )]

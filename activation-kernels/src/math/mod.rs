@@ -36,6 +36,7 @@ mod swish;
 mod tanh;
 mod tanhshrink;
 pub mod vec;
+pub mod vec64;
 
 pub use erf::{erf, erfc};
 pub(crate) use exp::exp_dw_2p64;
@@ -51,6 +52,7 @@ pub use swish::{gelu_tanh, gelu_tanh_grad, swish, swish_grad};
 pub use tanh::tanh;
 pub use tanhshrink::tanhshrink;
 pub use vec::V;
+pub use vec64::{M64, U64, V64, horner64};
 
 use crate::Isa;
 use crate::kernel::{Map, MapInPlace, UnaryKernel, check_len};

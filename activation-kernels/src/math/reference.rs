@@ -352,3 +352,89 @@ pub fn tanhshrink(x: f64) -> f64 {
         x - libm::tanh(x)
     }
 }
+
+/// A number type the activations' reference formulas can be evaluated in: `f64` (with the
+/// functions of this module) or, in the crate's tests, MPFR numbers at 256 bits, which judge
+/// the f64 kernels. `#[activation]` generates
+/// [`Activation::forward_reference_in`](crate::Activation::forward_reference_in) and friends
+/// generic over it; implement it for your own higher-precision type to evaluate any
+/// activation's exact formula there.
+///
+/// ```
+/// use activation_kernels::{Activation, RefFloat, activations::Elu};
+///
+/// assert_eq!(<f64 as RefFloat>::from_f64(2.0), 2.0);
+/// // The generic reference at f64 is the f64 reference.
+/// assert_eq!(Elu::default().forward_reference_in(-1.0f64), Elu::default().forward_reference(-1.0));
+/// ```
+#[allow(missing_docs)]
+pub trait RefFloat:
+    Clone
+    + PartialOrd
+    + core::ops::Add<Output = Self>
+    + core::ops::Sub<Output = Self>
+    + core::ops::Mul<Output = Self>
+    + core::ops::Div<Output = Self>
+    + core::ops::Neg<Output = Self>
+{
+    /// The exact value of `v` in this type.
+    fn from_f64(v: f64) -> Self;
+    /// Whether the value is NaN.
+    fn is_nan(&self) -> bool;
+    fn exp(x: Self) -> Self;
+    fn expm1(x: Self) -> Self;
+    fn ln(x: Self) -> Self;
+    fn ln1p(x: Self) -> Self;
+    fn tanh(x: Self) -> Self;
+    fn sigmoid(x: Self) -> Self;
+    fn erf(x: Self) -> Self;
+    fn erfc(x: Self) -> Self;
+    fn softplus(x: Self) -> Self;
+    fn softsign(x: Self) -> Self;
+    fn gelu(x: Self) -> Self;
+    fn gelu_grad(x: Self) -> Self;
+    fn gelu_tanh(x: Self) -> Self;
+    fn gelu_tanh_grad(x: Self) -> Self;
+    fn mish(x: Self) -> Self;
+    fn mish_grad(x: Self) -> Self;
+    fn tanhshrink(x: Self) -> Self;
+    fn abs(x: Self) -> Self;
+    fn sqrt(x: Self) -> Self;
+    fn powi(x: Self, n: i32) -> Self;
+    fn fma(a: Self, b: Self, c: Self) -> Self;
+    fn swish(x: Self, b: Self) -> Self;
+    fn swish_grad(x: Self, b: Self) -> Self;
+    fn mul_exp(m: Self, x: Self) -> Self;
+}
+
+macro_rules! ref_f64 {
+    ($($f:ident($($a:ident),*);)*) => {
+        $(
+            #[inline]
+            fn $f($($a: f64),*) -> f64 {
+                $f($($a),*)
+            }
+        )*
+    };
+}
+
+impl RefFloat for f64 {
+    #[inline]
+    fn from_f64(v: f64) -> f64 {
+        v
+    }
+    #[inline]
+    fn is_nan(&self) -> bool {
+        f64::is_nan(*self)
+    }
+    ref_f64! {
+        exp(x); expm1(x); ln(x); ln1p(x); tanh(x); sigmoid(x); erf(x); erfc(x); softplus(x);
+        softsign(x); gelu(x); gelu_grad(x); gelu_tanh(x); gelu_tanh_grad(x); mish(x);
+        mish_grad(x); tanhshrink(x); abs(x); sqrt(x); fma(a, b, c); swish(x, b);
+        swish_grad(x, b); mul_exp(m, x);
+    }
+    #[inline]
+    fn powi(x: f64, n: i32) -> f64 {
+        powi(x, n)
+    }
+}
