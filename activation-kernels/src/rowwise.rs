@@ -128,7 +128,8 @@ results, 0.15% of log-softmax results are not correctly rounded).
 
 use crate::Isa;
 #[cfg(feature = "half")]
-use crate::element::{Codec, Element};
+use crate::element::Codec;
+use crate::element::Element;
 use crate::kernel::check_len;
 #[cfg(feature = "half")]
 use crate::math::vec::U;
@@ -1088,7 +1089,6 @@ impl RowActivation for RowFunction {
 /// LogSoftmax::new().forward(&xf, &mut yf, 2);
 /// assert!(y.iter().zip(&yf).all(|(h, &f)| *h == f16::from_f32(f)));
 /// ```
-#[cfg(feature = "half")]
 pub trait RowActivationExt: RowActivation + Into<RowFunction> {
     /// `y = f(x)` row by row.
     ///
@@ -1219,7 +1219,6 @@ pub trait RowActivationExt: RowActivation + Into<RowFunction> {
     }
 }
 
-#[cfg(feature = "half")]
 impl<A: RowActivation + Into<RowFunction>> RowActivationExt for A {}
 
 /// Forward over half values (their bits), `C` the type's conversions.
