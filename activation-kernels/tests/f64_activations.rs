@@ -2,7 +2,6 @@
 //! in place, derivative, forward with derivative, backward, every tail length and offset), and
 //! the scalar results are within the declared bounds of the exact value, measured against the
 //! activation's own formula evaluated in MPFR at 256 bits (through `RefFloat`).
-#![cfg(feature = "half")] // the generic slice API (`ActivationExt`) lives in `element`
 
 use activation_kernels::activations::*;
 use activation_kernels::element::ActivationExt;

@@ -60,6 +60,58 @@ macro_rules! drive {
     }};
 }
 
+fn with_guards64(len: usize, off: usize, f: impl FnOnce(&mut [f64])) {
+    let g = f64::from_bits(0xDEAD_BEEF_DEAD_BEEF);
+    let mut buf = vec![g; len + off + 9];
+    f(&mut buf[off..off + len]);
+    for (i, v) in buf[..off].iter().chain(&buf[off + len..]).enumerate() {
+        assert_eq!(v.to_bits(), g.to_bits(), "f64 len {len} off {off}: guard {i} overwritten");
+    }
+}
+
+/// The same drivers on f64 lanes (half as many lanes per vector).
+macro_rules! drive64 {
+    ($simd:expr) => {{
+        let simd = $simd;
+        for len in 0..=MAX {
+            for &off in OFFSETS {
+                let src: Vec<f64> = (0..len + off).map(|i| i as f64 * 0.37 - 3.0).collect();
+                let x = &src[off..];
+                with_guards64(len, off, |y| {
+                    simd.vectorize(Map {
+                        k: activation_kernels::activation::Fwd(Swish::default()),
+                        src: x,
+                        dst: y,
+                    })
+                });
+                with_guards64(len, off, |y| {
+                    y.copy_from_slice(x);
+                    simd.vectorize(MapInPlace {
+                        k: activation_kernels::activation::Fwd(Gelu),
+                        x: y,
+                    })
+                });
+                with_guards64(len, off, |y| {
+                    simd.vectorize(Zip {
+                        k: activation_kernels::activation::Back(Gelu),
+                        a: x,
+                        b: x,
+                        dst: y,
+                    })
+                });
+            }
+        }
+    }};
+}
+
+#[test]
+fn f64_drivers_never_touch_memory_outside_their_slices() {
+    drive64!(pulp::Scalar::new());
+    drive64!(pulp::Scalar128b);
+    drive64!(pulp::Scalar256b);
+    drive64!(pulp::Scalar512b);
+}
+
 #[test]
 fn drivers_never_touch_memory_outside_their_slices() {
     drive!(pulp::Scalar::new());
