@@ -669,6 +669,49 @@ pub trait OutputDerivative: Activation {
             dst: dx,
         })
     }
+
+    /// [`OutputDerivative::backward_from_output`] on slices of any
+    /// [`Element`](crate::element::Element) type (`f32`, `f64`, and with the `half` feature
+    /// `bf16`, `f16`).
+    ///
+    /// ```
+    /// use activation_kernels::{OutputDerivative, activations::Sigmoid};
+    ///
+    /// let (y, dy) = ([0.5f64, 0.25], [2.0f64, 1.0]);
+    /// let mut dx = [0.0f64; 2];
+    /// Sigmoid.backward_from_output_t(&y, &dy, &mut dx);
+    /// assert_eq!(dx, [0.5, 0.1875]); // dy·y·(1 - y)
+    /// ```
+    #[track_caller]
+    fn backward_from_output_t<T: crate::element::Element>(&self, y: &[T], dy: &[T], dx: &mut [T]) {
+        self.backward_from_output_t_on(Isa::best(), y, dy, dx)
+    }
+
+    /// [`OutputDerivative::backward_from_output_t`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, OutputDerivative, activations::Tanh};
+    ///
+    /// let (y, dy) = ([0.5f64], [1.0f64]);
+    /// let (mut a, mut b) = ([0.0f64], [0.0f64]);
+    /// Tanh.backward_from_output_t_on(Isa::Scalar, &y, &dy, &mut a);
+    /// Tanh.backward_from_output_t_on(Isa::best(), &y, &dy, &mut b);
+    /// assert_eq!(a, b);
+    /// assert_eq!(a, [0.75]); // 1 - y²
+    /// ```
+    #[track_caller]
+    fn backward_from_output_t_on<T: crate::element::Element>(
+        &self,
+        isa: Isa,
+        y: &[T],
+        dy: &[T],
+        dx: &mut [T],
+    ) {
+        check_len("y and dx", y.len(), dx.len());
+        check_len("dy and dx", dy.len(), dx.len());
+        self.checked();
+        <T as crate::element::sealed::Sealed>::act_zip_on(isa, BackOut(*self), y, dy, dx)
+    }
 }
 
 #[cold]

@@ -63,7 +63,7 @@ use crate::rowwise::{RowActivation, RowFunction};
 #[cfg(feature = "half")]
 pub use half;
 
-mod sealed {
+pub(crate) mod sealed {
     use crate::Isa;
     use crate::kernel::{
         BinaryKernel, BinaryKernel64, DualKernel, DualKernel64, UnaryKernel, UnaryKernel64,

@@ -449,3 +449,56 @@ fn f64_specials_match_f32() {
     }
     each_activation!(go);
 }
+
+/// `backward_from_output` on f64: every ISA gives the scalar bits, and `f'(y)` is within the
+/// declared derivative bound of the exact output derivative at the (rounded) outputs.
+#[test]
+fn f64_backward_from_output() {
+    use activation_kernels::OutputDerivative;
+    fn check<A: OutputDerivative>(a: A) {
+        let x = inputs(4000, 5);
+        let n = x.len();
+        let mut y = vec![0.0; n];
+        a.forward_t(&x, &mut y);
+        let dy = vec![1.0; n];
+        let mut s = vec![0.0; n];
+        a.backward_from_output_t_on(Isa::Scalar, &y, &dy, &mut s);
+        for isa in Isa::available() {
+            let mut d = vec![0.0; n];
+            a.backward_from_output_t_on(isa, &y, &dy, &mut d);
+            assert!(same_bits(&s, &d), "{} on {isa:?}", a.info().name);
+        }
+        #[cfg(target_arch = "x86_64")]
+        {
+            let mut worst = 0.0f64;
+            for i in 0..n {
+                if y[i].is_nan() || y[i].is_infinite() {
+                    continue;
+                }
+                let e = a
+                    .derivative_from_output_reference_in(exact::Mp(rug::Float::with_val(256, y[i])))
+                    .0;
+                worst = worst.max(mpfr::ulp_error(s[i], &e));
+            }
+            eprintln!(
+                "{:<14} f64 backward_from_output {worst:.3} ULP",
+                a.info().name
+            );
+            assert!(
+                worst <= a.info().derivative_ulp as f64,
+                "{}: {worst}",
+                a.info().name
+            );
+        }
+    }
+    check(Sigmoid);
+    check(Tanh);
+    check(Elu::default());
+    check(Selu);
+    check(Softplus::default());
+    check(Exponential);
+    check(Relu);
+    check(LeakyRelu::default());
+    check(Relu6);
+    check(Softsign);
+}
