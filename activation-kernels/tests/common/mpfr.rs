@@ -34,8 +34,14 @@ pub fn exp(x: f64) -> Float {
     f(x).exp()
 }
 
-/// `m · e^x` (one exact product of the reference exponential and `m`).
+/// `m · e^x` (the reference exponential times `m`, exactly). A zero or infinite `m` gives `m`
+/// for every non-NaN `x` (MPFR's own `e^x` over- or underflows for huge `|x|`, which would make
+/// `0·inf` or `inf·0` NaN); so the indeterminate forms take the convention of `math::mul_exp`
+/// and `math64::mul_exp`: `0·e^(+inf)` is `0` and `±inf·e^(-inf)` is `±inf`.
 pub fn mul_exp(m: f64, x: f64) -> Float {
+    if !x.is_nan() && (m == 0.0 || m.is_infinite()) {
+        return f(m);
+    }
     f(x).exp() * m
 }
 
