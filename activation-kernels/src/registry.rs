@@ -25,6 +25,7 @@
 use crate::Isa;
 use crate::activation::{Activation, ActivationInfo, ParamError};
 use crate::activations::*;
+use crate::element::ActivationExt;
 use core::fmt;
 
 /// The object-safe face of an [`Activation`], for choosing activations at run time.
@@ -175,6 +176,70 @@ pub trait DynActivation: Send + Sync {
         dx: &mut [f32],
     ) -> Result<(), RegistryError>;
 
+    /// `y = f(x)` on slices of a run-time element type ([`Slice`]: `f32`, `f64`, and with the
+    /// `half` feature `bf16`, `f16`), on `isa`. [`RegistryError::MixedElementTypes`] unless both
+    /// slices have the same type; lengths must match (panics otherwise, as everywhere).
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, RegistryError, Slice, SliceMut}};
+    ///
+    /// let act = registry::lookup("sigmoid").unwrap();
+    /// let x = [0.0f64, 2.0];
+    /// let mut y = [0.0f64; 2];
+    /// act.forward_any_on(Isa::best(), Slice::F64(&x), SliceMut::F64(&mut y)).unwrap();
+    /// assert_eq!(y[0], 0.5);
+    ///
+    /// let mut y32 = [0.0f32; 2];
+    /// let e = act.forward_any_on(Isa::best(), Slice::F64(&x), SliceMut::F32(&mut y32));
+    /// assert_eq!(e, Err(RegistryError::MixedElementTypes { first: "f64", other: "f32" }));
+    /// ```
+    fn forward_any_on(&self, isa: Isa, x: Slice<'_>, y: SliceMut<'_>) -> Result<(), RegistryError>;
+    /// `x = f(x)` in place on a slice of a run-time element type.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, SliceMut}};
+    ///
+    /// let mut x = [-1.0f64, 2.0];
+    /// registry::lookup("relu").unwrap().forward_in_place_any_on(Isa::best(), SliceMut::F64(&mut x));
+    /// assert_eq!(x, [0.0, 2.0]);
+    /// ```
+    fn forward_in_place_any_on(&self, isa: Isa, x: SliceMut<'_>);
+    /// `d = f'(x)` on slices of a run-time element type.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, Slice, SliceMut}};
+    ///
+    /// let mut d = [0.0f64; 1];
+    /// let tanh = registry::lookup("tanh").unwrap();
+    /// tanh.derivative_any_on(Isa::best(), Slice::F64(&[0.0]), SliceMut::F64(&mut d)).unwrap();
+    /// assert_eq!(d, [1.0]);
+    /// ```
+    fn derivative_any_on(
+        &self,
+        isa: Isa,
+        x: Slice<'_>,
+        d: SliceMut<'_>,
+    ) -> Result<(), RegistryError>;
+    /// `dx = dy·f'(x)` on slices of a run-time element type.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, Slice, SliceMut}};
+    ///
+    /// let mut dx = [0.0f64; 2];
+    /// let relu = registry::lookup("relu").unwrap();
+    /// let (x, dy) = ([-1.0f64, 1.0], [5.0f64, 5.0]);
+    /// relu.backward_any_on(Isa::best(), Slice::F64(&x), Slice::F64(&dy), SliceMut::F64(&mut dx))
+    ///     .unwrap();
+    /// assert_eq!(dx, [0.0, 5.0]);
+    /// ```
+    fn backward_any_on(
+        &self,
+        isa: Isa,
+        x: Slice<'_>,
+        dy: Slice<'_>,
+        dx: SliceMut<'_>,
+    ) -> Result<(), RegistryError>;
+
     /// `y = f(x)` on [`Isa::best`].
     ///
     /// ```
@@ -260,6 +325,166 @@ pub trait DynActivation: Send + Sync {
     }
 }
 
+/// A slice of one of the element types the kernels run on, for the type-erased entry points of
+/// [`DynActivation`] (tensor crates that know the element type only at run time).
+///
+/// ```
+/// use activation_kernels::registry::Slice;
+///
+/// let x = [1.0f64, 2.0];
+/// let s: Slice = (&x[..]).into();
+/// assert_eq!((s.type_name(), s.len()), ("f64", 2));
+/// ```
+#[derive(Copy, Clone, Debug)]
+#[non_exhaustive]
+pub enum Slice<'a> {
+    /// `f32` elements.
+    F32(&'a [f32]),
+    /// `f64` elements.
+    F64(&'a [f64]),
+    /// `bf16` elements.
+    #[cfg(feature = "half")]
+    Bf16(&'a [half::bf16]),
+    /// `f16` elements.
+    #[cfg(feature = "half")]
+    F16(&'a [half::f16]),
+}
+
+/// A mutable slice of one of the element types the kernels run on (see [`Slice`]).
+///
+/// ```
+/// use activation_kernels::registry::SliceMut;
+///
+/// let mut y = [0.0f32; 3];
+/// let s: SliceMut = (&mut y[..]).into();
+/// assert_eq!((s.type_name(), s.len()), ("f32", 3));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SliceMut<'a> {
+    /// `f32` elements.
+    F32(&'a mut [f32]),
+    /// `f64` elements.
+    F64(&'a mut [f64]),
+    /// `bf16` elements.
+    #[cfg(feature = "half")]
+    Bf16(&'a mut [half::bf16]),
+    /// `f16` elements.
+    #[cfg(feature = "half")]
+    F16(&'a mut [half::f16]),
+}
+
+macro_rules! slice_common {
+    ($ty:ident, $($r:tt)*) => {
+        impl $ty<'_> {
+            /// The element type's name: `"f32"`, `"f64"`, `"bf16"` or `"f16"`.
+            ///
+            /// ```
+            /// use activation_kernels::registry::Slice;
+            /// assert_eq!(Slice::F32(&[]).type_name(), "f32");
+            /// ```
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    $ty::F32(_) => "f32",
+                    $ty::F64(_) => "f64",
+                    #[cfg(feature = "half")]
+                    $ty::Bf16(_) => "bf16",
+                    #[cfg(feature = "half")]
+                    $ty::F16(_) => "f16",
+                }
+            }
+            /// The number of elements.
+            ///
+            /// ```
+            /// use activation_kernels::registry::Slice;
+            /// assert_eq!(Slice::F64(&[1.0, 2.0]).len(), 2);
+            /// ```
+            pub fn len(&self) -> usize {
+                match self {
+                    $ty::F32(s) => s.len(),
+                    $ty::F64(s) => s.len(),
+                    #[cfg(feature = "half")]
+                    $ty::Bf16(s) => s.len(),
+                    #[cfg(feature = "half")]
+                    $ty::F16(s) => s.len(),
+                }
+            }
+            /// Whether the slice is empty.
+            ///
+            /// ```
+            /// use activation_kernels::registry::Slice;
+            /// assert!(Slice::F64(&[]).is_empty());
+            /// ```
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+        }
+        slice_from!($ty, $($r)*);
+    };
+}
+macro_rules! slice_from {
+    ($ty:ident, $($m:tt)*) => {
+        impl<'a> From<&'a $($m)* [f32]> for $ty<'a> {
+            fn from(s: &'a $($m)* [f32]) -> Self {
+                $ty::F32(s)
+            }
+        }
+        impl<'a> From<&'a $($m)* [f64]> for $ty<'a> {
+            fn from(s: &'a $($m)* [f64]) -> Self {
+                $ty::F64(s)
+            }
+        }
+        #[cfg(feature = "half")]
+        impl<'a> From<&'a $($m)* [half::bf16]> for $ty<'a> {
+            fn from(s: &'a $($m)* [half::bf16]) -> Self {
+                $ty::Bf16(s)
+            }
+        }
+        #[cfg(feature = "half")]
+        impl<'a> From<&'a $($m)* [half::f16]> for $ty<'a> {
+            fn from(s: &'a $($m)* [half::f16]) -> Self {
+                $ty::F16(s)
+            }
+        }
+    };
+}
+slice_common!(Slice,);
+slice_common!(SliceMut, mut);
+
+/// Runs `$body` with every slice unwrapped when all have the same element type, else
+/// [`RegistryError::MixedElementTypes`] naming the first and the first different type.
+macro_rules! same_type {
+    (($($i:ident),*), ($o:ident), |$($b:ident),*| $body:expr) => {{
+        let types = [$($i.type_name(),)* $o.type_name()];
+        if let Some(other) = types.iter().find(|t| **t != types[0]) {
+            return Err(RegistryError::MixedElementTypes { first: types[0], other });
+        }
+        #[allow(unreachable_patterns)]
+        match ($($i,)* $o) {
+            ($(Slice::F32($i),)* SliceMut::F32($o)) => {
+                let ($($b),*) = ($($i,)* $o);
+                $body
+            }
+            ($(Slice::F64($i),)* SliceMut::F64($o)) => {
+                let ($($b),*) = ($($i,)* $o);
+                $body
+            }
+            #[cfg(feature = "half")]
+            ($(Slice::Bf16($i),)* SliceMut::Bf16($o)) => {
+                let ($($b),*) = ($($i,)* $o);
+                $body
+            }
+            #[cfg(feature = "half")]
+            ($(Slice::F16($i),)* SliceMut::F16($o)) => {
+                let ($($b),*) = ($($i,)* $o);
+                $body
+            }
+            _ => unreachable!("element types checked above"),
+        }
+        Ok(())
+    }};
+}
+
 impl fmt::Debug for dyn DynActivation + '_ {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let info = self.info();
@@ -299,6 +524,42 @@ impl<A: Activation> DynActivation for A {
     }
     fn forward_with_derivative_on(&self, isa: Isa, x: &[f32], y: &mut [f32], d: &mut [f32]) {
         Activation::forward_with_derivative_on(self, isa, x, y, d)
+    }
+    fn forward_any_on(&self, isa: Isa, x: Slice<'_>, y: SliceMut<'_>) -> Result<(), RegistryError> {
+        same_type!((x), (y), |x, y| ActivationExt::forward_t_on(
+            self, isa, x, y
+        ))
+    }
+    fn forward_in_place_any_on(&self, isa: Isa, x: SliceMut<'_>) {
+        match x {
+            SliceMut::F32(x) => ActivationExt::forward_in_place_t_on(self, isa, x),
+            SliceMut::F64(x) => ActivationExt::forward_in_place_t_on(self, isa, x),
+            #[cfg(feature = "half")]
+            SliceMut::Bf16(x) => ActivationExt::forward_in_place_t_on(self, isa, x),
+            #[cfg(feature = "half")]
+            SliceMut::F16(x) => ActivationExt::forward_in_place_t_on(self, isa, x),
+        }
+    }
+    fn derivative_any_on(
+        &self,
+        isa: Isa,
+        x: Slice<'_>,
+        d: SliceMut<'_>,
+    ) -> Result<(), RegistryError> {
+        same_type!((x), (d), |x, d| ActivationExt::derivative_t_on(
+            self, isa, x, d
+        ))
+    }
+    fn backward_any_on(
+        &self,
+        isa: Isa,
+        x: Slice<'_>,
+        dy: Slice<'_>,
+        dx: SliceMut<'_>,
+    ) -> Result<(), RegistryError> {
+        same_type!((x, dy), (dx), |x, dy, dx| ActivationExt::backward_t_on(
+            self, isa, x, dy, dx
+        ))
     }
     fn backward_from_output_on(
         &self,
@@ -352,6 +613,14 @@ pub enum RegistryError {
     NoOutputDerivative {
         /// Activation.
         name: &'static str,
+    },
+    /// A type-erased call ([`DynActivation::forward_any_on`], ...) got slices of different
+    /// element types.
+    MixedElementTypes {
+        /// The first slice's element type (`"f32"`, `"f64"`, `"bf16"`, `"f16"`).
+        first: &'static str,
+        /// The first slice of another type.
+        other: &'static str,
     },
 }
 
@@ -474,6 +743,10 @@ impl fmt::Display for RegistryError {
             RegistryError::NoOutputDerivative { name } => write!(
                 f,
                 "activation `{name}` has no backward_from_output (its derivative needs x); use backward"
+            ),
+            RegistryError::MixedElementTypes { first, other } => write!(
+                f,
+                "slices of different element types ({first} and {other}); every slice of a call must have the same type"
             ),
         }
     }
