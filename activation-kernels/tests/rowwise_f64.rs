@@ -3,8 +3,6 @@
 //! on adversarial rows up to 10^5 elements; backward against its formula evaluated exactly on
 //! the given `y` and `dy`; in place = out of place; the special-row policy; length panics.
 
-#![cfg(feature = "half")] // `RowActivationExt` comes with the `half` feature
-
 mod common;
 #[cfg(target_arch = "x86_64")]
 #[path = "common/mpfr.rs"]
