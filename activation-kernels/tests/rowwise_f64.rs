@@ -52,7 +52,7 @@ fn assert_same_bits(what: &str, want: &[f64], got: &[f64]) {
 
 /// Adversarial finite-max rows: (description, row).
 fn rows() -> Vec<(String, Vec<f64>)> {
-    let mut r = Rng(0x5eed_f64);
+    let mut r = Rng(0x05ee_df64);
     let mut out: Vec<(String, Vec<f64>)> = Vec::new();
     for &n in &[1usize, 2, 3, 7, 16, 17, 100, 1000, 100_000] {
         let big = n >= 100_000; // fewer patterns at 10^5 (the MPFR reference dominates the time)
@@ -367,7 +367,6 @@ fn empty_slices_are_fine() {
 /// Exact references with MPFR.
 #[cfg(target_arch = "x86_64")]
 mod exact {
-    use super::*;
     use rug::Float;
     use rug::ops::Pow;
 
@@ -425,7 +424,7 @@ fn forward_within_2_ulp_of_mpfr() {
     let mut count = 0usize;
     for (name, row) in rows() {
         let n = row.len();
-        for (k, fname) in NAMES.into_iter().enumerate() {
+        for k in 0..3 {
             let y = forward(k, Isa::Scalar, &row, n);
             let r = exact::forward(k, &row);
             for i in 0..n {
