@@ -125,6 +125,37 @@ the result may be the other neighbour (measured: at most 0.013% of softmax and s
 results, 0.15% of log-softmax results are not correctly rounded).
 "#
 )]
+//!
+//! # f64
+//!
+//! [`RowActivationExt`] also runs the family on `f64` rows (`forward_t`, `forward_in_place_t`,
+//! `backward_t`, their `_on` variants; the same length panics and special-row policy,
+//! bit-identical on every ISA):
+//!
+//! ```
+//! use activation_kernels::rowwise::{LogSoftmax, RowActivationExt, Softmax};
+//!
+//! let x = [1.0f64, 2.0, 3.0, -1e300, 0.0, 1e300];
+//! let mut y = [0.0f64; 6];
+//! Softmax::new().forward_t(&x, &mut y, 3);
+//! assert!((y[..3].iter().sum::<f64>() - 1.0).abs() <= 3.0 * f64::EPSILON);
+//! assert_eq!(&y[3..], &[0.0, 0.0, 1.0]);
+//! LogSoftmax::new().forward_in_place_t(&mut y[..0], 3); // empty slices are fine
+//! ```
+//!
+//! **Method.** The f32 method on f64 lanes, with pass 1's exponentials as double words:
+//! `2^64·e^(x - m)` is computed to about `2^-58` relative (`x - m` as an exact double word, the
+//! scale applied through the exponent so every term is normal) and both words go into the 16
+//! fixed compensated slots, so the sum is accurate to far below an ULP. Softmax is `e·(1/S)`
+//! with `e` rounded once and `1/S` a double word (one FMA, subnormal outputs rounded once);
+//! log-softmax is `(x - m) - ln S` with `ln S = ln1p(S - 1)` from the exact double word
+//! `S - 1`, rounded once. Backward uses the f32 formulas in f64.
+//!
+//! **Accuracy** (tests/rowwise_f64.rs against MPFR: 2.1·10^6 outputs on rows of 1 to 10^5
+//! elements with huge spreads, ties, `-inf` elements, values near ±700, subnormal outputs):
+//! within **2 ULP** of the exact function of the f64 inputs; measured softmax 1.40,
+//! log-softmax 0.99, softmin 1.42 ULP (subnormal outputs: 0.98, 0.99, 0.62). Throughput on
+//! AVX-512 is about 30% of the f32 path forward (0.36–0.43 elements/ns), 40–55% backward.
 
 use crate::Isa;
 #[cfg(feature = "half")]
@@ -1066,14 +1097,16 @@ impl RowActivation for RowFunction {
 // ---------------------------------------------------------------------------------------------
 // Other element types (`half::bf16`, `half::f16`; feature `half`).
 
-/// The slice API of the row-wise functions over any [`Element`] type (`f32`, `bf16`, `f16`).
+/// The slice API of the row-wise functions over any [`Element`] type (`f32`, `f64`, `bf16`,
+/// `f16`).
 ///
 /// Implemented for [`Softmax`], [`LogSoftmax`], [`Softmin`] and [`RowFunction`]; bring it into
 /// scope and call `forward_t` etc. with the element type inferred from the slices. Same
 /// conventions as [`RowActivation`] (length checks and panics, `_on` variants, identical bits
 /// on every ISA); on `f32` every method gives exactly the bits of its [`RowActivation`]
 /// counterpart. On half types each result is the f32 result on the widened inputs, rounded
-/// once to nearest even (see the [module docs](self#half-types-bf16-and-f16)).
+/// once to nearest even (see the [module docs](self#half-types-bf16-and-f16)); on `f64` the
+/// rows are computed in f64 (see [f64](self#f64)).
 ///
 /// ```
 /// use activation_kernels::element::half::f16;

@@ -25,8 +25,10 @@ mod tanh;
 mod tanhshrink;
 
 pub use mish::{mish, mish_grad};
-pub(crate) use scaffold::exp_dd;
-pub use scaffold::{erf, erfc, exp, expm1, gelu, gelu_grad, ln, ln1p, mul_exp};
+pub(crate) use exp::exp_dd;
+pub use exp::{exp, expm1, mul_exp};
+pub use ln::{ln, ln1p};
+pub use scaffold::{erf, erfc, gelu, gelu_grad};
 pub use sigmoid::sigmoid;
 pub use softplus::softplus;
 pub use softsign::softsign;

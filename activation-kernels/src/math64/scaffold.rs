@@ -25,23 +25,9 @@ macro_rules! shim {
     )*};
 }
 shim! {
-    exp => libm::exp;
-    expm1 => libm::expm1;
-    ln => libm::log;
-    ln1p => libm::log1p;
     erf => libm::erf;
     erfc => libm::erfc;
     gelu => |x| 0.5 * x * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2);
     gelu_grad => |x| 0.5 * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
         + x * libm::exp(-0.5 * x * x) * 0.3989422804014327;
-}
-
-#[inline(always)]
-pub fn mul_exp<S: Simd>(m: V64<S>, x: V64<S>) -> V64<S> {
-    m * exp(x)
-}
-
-#[inline(always)]
-pub fn exp_dd<S: Simd>(hi: V64<S>, lo: V64<S>) -> V64<S> {
-    exp(hi) * (lo + 1.0)
 }
