@@ -345,39 +345,54 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     );
 }
 
-impl Element for f32 {
-    type Compute = f32;
-    #[inline]
-    #[track_caller]
-    fn map_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, src: &[f32], dst: &mut [f32]) {
-        check_len("input and output", src.len(), dst.len());
-        isa.dispatch(Map { k, src, dst })
-    }
-    #[inline]
-    fn map_in_place_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, x: &mut [f32]) {
-        isa.dispatch(MapInPlace { k, x })
-    }
-    #[inline]
-    #[track_caller]
-    fn map2_on<K: DualKernelOn<f32>>(isa: Isa, k: K, src: &[f32], a: &mut [f32], b: &mut [f32]) {
-        check_len("input and first output", src.len(), a.len());
-        check_len("input and second output", src.len(), b.len());
-        isa.dispatch(Map2 { k, src, a, b })
-    }
-    #[inline]
-    #[track_caller]
-    fn zip_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[f32], b: &[f32], dst: &mut [f32]) {
-        check_len("first input and output", a.len(), dst.len());
-        check_len("second input and output", b.len(), dst.len());
-        isa.dispatch(Zip { k, a, b, dst })
-    }
-    #[inline]
-    #[track_caller]
-    fn zip_in_place_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[f32], b: &mut [f32]) {
-        check_len("first input and second input/output", a.len(), b.len());
-        isa.dispatch(ZipInPlace { k, a, b })
-    }
+/// [`Element`] for a lane type itself (`f32`, `f64`): the generic drivers on the slices.
+macro_rules! lane_element {
+    ($t:ty) => {
+        impl Element for $t {
+            type Compute = $t;
+            #[inline]
+            #[track_caller]
+            fn map_on<K: UnaryKernelOn<$t>>(isa: Isa, k: K, src: &[$t], dst: &mut [$t]) {
+                check_len("input and output", src.len(), dst.len());
+                isa.dispatch(Map { k, src, dst })
+            }
+            #[inline]
+            fn map_in_place_on<K: UnaryKernelOn<$t>>(isa: Isa, k: K, x: &mut [$t]) {
+                isa.dispatch(MapInPlace { k, x })
+            }
+            #[inline]
+            #[track_caller]
+            fn map2_on<K: DualKernelOn<$t>>(
+                isa: Isa,
+                k: K,
+                src: &[$t],
+                a: &mut [$t],
+                b: &mut [$t],
+            ) {
+                check_len("input and first output", src.len(), a.len());
+                check_len("input and second output", src.len(), b.len());
+                isa.dispatch(Map2 { k, src, a, b })
+            }
+            #[inline]
+            #[track_caller]
+            fn zip_on<K: BinaryKernelOn<$t>>(isa: Isa, k: K, a: &[$t], b: &[$t], dst: &mut [$t]) {
+                check_len("first input and output", a.len(), dst.len());
+                check_len("second input and output", b.len(), dst.len());
+                isa.dispatch(Zip { k, a, b, dst })
+            }
+            #[inline]
+            #[track_caller]
+            fn zip_in_place_on<K: BinaryKernelOn<$t>>(isa: Isa, k: K, a: &[$t], b: &mut [$t]) {
+                check_len("first input and second input/output", a.len(), b.len());
+                isa.dispatch(ZipInPlace { k, a, b })
+            }
+        }
+    };
 }
+lane_element!(f32);
+// `f64` computes in f64 lanes: the activations' f64 kernels (`Activation::forward_v64`, ...)
+// and the f64 math core (`math64`).
+lane_element!(f64);
 
 impl sealed::Sealed for f64 {
     act_via_element!();
@@ -402,44 +417,8 @@ impl sealed::Sealed for f64 {
     }
 }
 
-/// `f64` computes in f64 lanes: the activations' f64 kernels
-/// ([`Activation::forward_v64`](crate::Activation::forward_v64), ...) and the f64 math core
-/// ([`math64`](crate::math64)).
-impl Element for f64 {
-    type Compute = f64;
-    #[inline]
-    #[track_caller]
-    fn map_on<K: UnaryKernelOn<f64>>(isa: Isa, k: K, src: &[f64], dst: &mut [f64]) {
-        check_len("input and output", src.len(), dst.len());
-        isa.dispatch(Map { k, src, dst })
-    }
-    #[inline]
-    fn map_in_place_on<K: UnaryKernelOn<f64>>(isa: Isa, k: K, x: &mut [f64]) {
-        isa.dispatch(MapInPlace { k, x })
-    }
-    #[inline]
-    #[track_caller]
-    fn map2_on<K: DualKernelOn<f64>>(isa: Isa, k: K, src: &[f64], a: &mut [f64], b: &mut [f64]) {
-        check_len("input and first output", src.len(), a.len());
-        check_len("input and second output", src.len(), b.len());
-        isa.dispatch(Map2 { k, src, a, b })
-    }
-    #[inline]
-    #[track_caller]
-    fn zip_on<K: BinaryKernelOn<f64>>(isa: Isa, k: K, a: &[f64], b: &[f64], dst: &mut [f64]) {
-        check_len("first input and output", a.len(), dst.len());
-        check_len("second input and output", b.len(), dst.len());
-        isa.dispatch(Zip { k, a, b, dst })
-    }
-    #[inline]
-    #[track_caller]
-    fn zip_in_place_on<K: BinaryKernelOn<f64>>(isa: Isa, k: K, a: &[f64], b: &mut [f64]) {
-        check_len("first input and second input/output", a.len(), b.len());
-        isa.dispatch(ZipInPlace { k, a, b })
-    }
-}
-
-/// The slice API of every [`Activation`] over any [`Element`] type (`f32`, `bf16`, `f16`).
+/// The slice API of every [`Activation`] over any [`Element`] type (`f32`, `f64`, `bf16`,
+/// `f16`).
 ///
 /// Implemented for every activation; bring it into scope and call `forward_t` etc. with the
 /// element type inferred from the slices. Same conventions as [`Activation`]: lengths must
