@@ -63,6 +63,25 @@
 //! propagates, `±inf` give the mathematical limits, there is no spurious overflow, and outputs
 //! stay in range. The row-wise functions are within 4 ULP on adversarial rows.
 //!
+//! ### Element types: f32, f64, bf16, f16
+//!
+//! The `Activation` methods take `f32` slices. [`element::ActivationExt`] (and
+//! [`rowwise::RowActivationExt`] for the softmax family) take slices of any
+//! [`element::Element`]: `f64` runs the f64 kernels (the same formulas on f64 lanes with the
+//! [`math64`] core, bit-identical on every ISA, measured against MPFR within the same ULP bounds
+//! in f64 ULPs: ACCURACY.md's f64 section); `bf16`/`f16` (feature `half`) are computed in f32 and
+//! rounded once. [`registry::Slice`] carries the element type at run time for tensor crates
+//! with a dynamic dtype.
+//!
+//! ```
+//! use activation_kernels::{activations::Gelu, element::ActivationExt};
+//!
+//! let x = [-1.0f64, 0.0, 2.0];
+//! let mut y = [0.0f64; 3];
+//! Gelu.forward_t(&x, &mut y);
+//! assert!((y[2] - 1.9544997361036416).abs() <= 4e-16);
+//! ```
+//!
 //! ### ISA dispatch
 //!
 //! [`Isa::best`] is detected once; every slice function has an `_on(isa, ..)` variant, and the
@@ -130,8 +149,9 @@
 //! `ln1p`, `tanh`, `sigmoid`, `erf`, `erfc`, `softplus`, and the activation kernels `gelu`, `gelu_tanh`,
 //! `mish`, `tanhshrink`, `swish(x, beta)` (each with its `_grad` where it has one), `mul_exp(m, x)`.
 //!
-//! The macro generates one SIMD body generic over the ISA, the f64 reference of the same
-//! formula, the [`Activation`] impl (forward, in place, derivative, backward,
+//! The macro generates one SIMD body generic over the ISA on f32 lanes and one on f64 lanes
+//! (the [`math64`] core), the reference of the same formula in any [`RefFloat`] type (`f64`;
+//! MPFR in the crate's tests), the [`Activation`] impl (forward, in place, derivative, backward,
 //! forward_with_derivative, metadata) and a NaN guard wherever NaN would not propagate by
 //! itself. Malformed definitions are spanned compile errors.
 //!

@@ -377,6 +377,7 @@ mod exact {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
 fn default_params<A: Activation + Default>(_: &A) -> [f32; 8] {
     A::default().param_values()
 }

@@ -17,14 +17,15 @@
 //!
 //! The activation table has, per built-in activation (default parameters): forward out of place
 //! on every ISA, forward in place (fresh inputs every call; the refresh copy is timed separately
-//! and subtracted) and `backward(x, dy, dx)` on the best ISA, the best forward
+//! and subtracted), `backward(x, dy, dx)` and the f64 forward (the same inputs widened) on the
+//! best ISA, the best forward
 //! against a `copy_from_slice`, and the sampled max ULP (2^18 inputs over the whole f32 range,
 //! every ISA) of forward and derivative against their bounds (derivatives accept the declared
 //! absolute error near zeros of f').
 
 use activation_kernels::Isa;
 use activation_kernels::math::MathFn;
-use activation_kernels::registry::{self, DynActivation};
+use activation_kernels::registry::{self, DynActivation, Slice, SliceMut};
 use activation_kernels::ulp::ulp_error;
 use std::hint::black_box;
 use std::time::Instant;
@@ -234,17 +235,19 @@ fn activation_table(n: usize, reps: usize, isas: &[Isa], copy: f64) {
         print!(" forward {isa} |");
     }
     println!(
-        " in place ({best}) | backward ({best}) | best / copy | max ULP f (bound) | max ULP f' (bound) |"
+        " in place ({best}) | backward ({best}) | f64 forward ({best}) | best / copy | max ULP f (bound) | max ULP f' (bound) |"
     );
     print!("|---|");
     for _ in isas {
         print!("---|");
     }
-    println!("---|---|---|---|---|");
+    println!("---|---|---|---|---|---|");
     let x = inputs(n, MathFn::Tanh);
     let dy = vec![1.0f32; n];
     let mut y = vec![0.0f32; n];
     let mut work = x.clone();
+    let x64: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+    let mut y64 = vec![0.0f64; n];
     for a in registry::ALL {
         let a: &dyn DynActivation = *a;
         let info = a.info();
@@ -273,6 +276,12 @@ fn activation_table(n: usize, reps: usize, isas: &[Isa], copy: f64) {
             a.backward_on(best, black_box(&x), black_box(&dy), &mut y);
             black_box(&mut y);
         });
+        // The f64 kernels (same formulas on f64 lanes), through the type-erased entry point.
+        let f64_fwd = measure(n, reps, || {
+            a.forward_any_on(best, Slice::F64(black_box(&x64)), SliceMut::F64(&mut y64))
+                .expect("f64 slices");
+            black_box(&mut y64);
+        });
         let fu = sampled_activation_ulp(
             isas,
             (info.forward_ulp, 0.0),
@@ -293,7 +302,7 @@ fn activation_table(n: usize, reps: usize, isas: &[Isa], copy: f64) {
         };
         let over = |e: f64, bound: f64| if e > bound { " **OVER**" } else { "" };
         println!(
-            " {inplace} | {bwd:.3} | {:.2} | {fu:.3} ({}){} | {du:.3} ({}){} |",
+            " {inplace} | {bwd:.3} | {f64_fwd:.3} | {:.2} | {fu:.3} ({}){} | {du:.3} ({}){} |",
             top / copy,
             info.forward_ulp,
             over(fu, info.forward_ulp),
