@@ -23,7 +23,10 @@
 //! * each saturation bound is right: at the bound, the saturated value is within 1 ULP of the
 //!   exact formula;
 //! * NaN in gives NaN out everywhere (a NaN `x` never yields a finite gradient), and `±inf` give
-//!   the limits of the exact function.
+//!   the limits of the exact function;
+//! * the f64 kernels give the same bits on every ISA (forward, derivative, both, backward, in
+//!   place, on the inputs widened to f64 and moved off the f32 grid), and NaN gives NaN (their
+//!   accuracy is measured against MPFR by the crate's own tests/f64_activations.rs).
 //!
 //! [`check_from_output`] does the same for `backward_from_output`.
 
@@ -359,7 +362,79 @@ pub fn check_report<A: Activation>(a: &A) -> CheckReport {
             }
         }
     }
+    check_f64(a, &xs, fails);
     rep
+}
+
+/// The f64 kernels: every ISA gives the scalar bits (forward, derivative, both, backward, in
+/// place) on the sweep's inputs widened and nudged off the f32 grid, and NaN gives NaN.
+fn check_f64<A: Activation>(a: &A, xs: &[f32], fails: &mut Vec<String>) {
+    use crate::element::ActivationExt;
+    let x: Vec<f64> = xs
+        .iter()
+        .step_by(7)
+        .enumerate()
+        .map(|(i, &v)| f64::from(v) * (1.0 + (i % 5) as f64 * 2f64.powi(-40)))
+        .collect();
+    let n = x.len();
+    let dy: Vec<f64> = (0..n).map(|i| [1.0, -0.75, 3.5, 1e-3][i % 4]).collect();
+    let run = |isa: Isa| {
+        let (mut y, mut d, mut y2, mut d2, mut b) = (
+            vec![0.0f64; n],
+            vec![0.0f64; n],
+            vec![0.0f64; n],
+            vec![0.0f64; n],
+            vec![0.0f64; n],
+        );
+        a.forward_t_on(isa, &x, &mut y);
+        a.derivative_t_on(isa, &x, &mut d);
+        a.forward_with_derivative_t_on(isa, &x, &mut y2, &mut d2);
+        a.backward_t_on(isa, &x, &dy, &mut b);
+        let mut ip = x.clone();
+        a.forward_in_place_t_on(isa, &mut ip);
+        [y, d, y2, d2, b, ip]
+    };
+    let same = |p: f64, q: f64| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan());
+    let s = run(Isa::Scalar);
+    let what = [
+        "forward",
+        "derivative",
+        "forward_with_derivative (y)",
+        "forward_with_derivative (d)",
+        "backward",
+        "forward_in_place",
+    ];
+    for i in 0..n {
+        if x[i].is_nan() && !(s[0][i].is_nan() && s[1][i].is_nan()) {
+            push(
+                fails,
+                format!("f64: NaN input gives {} / {}", s[0][i], s[1][i]),
+            );
+        }
+        if !same(s[0][i], s[2][i]) || !same(s[1][i], s[3][i]) || !same(s[0][i], s[5][i]) {
+            push(
+                fails,
+                format!(
+                    "f64 scalar at x = {:e}: forward, both and in place disagree",
+                    x[i]
+                ),
+            );
+        }
+    }
+    for isa in Isa::available() {
+        let r = run(isa);
+        for (k, (p, q)) in s.iter().zip(&r).enumerate() {
+            if let Some(i) = (0..n).find(|&i| !same(p[i], q[i])) {
+                push(
+                    fails,
+                    format!(
+                        "f64 {} on {isa}: {:e} gives {:e}, scalar {:e}",
+                        what[k], x[i], q[i], p[i]
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Checks `backward_from_output`: bit-identical on every ISA, within the definition's
