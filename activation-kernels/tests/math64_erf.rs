@@ -572,9 +572,9 @@ mod against_mpfr {
 
     /// Declared bounds (ULP of the exact value; below 2^-1022, subnormal steps).
     const ERF_ULP: f64 = 1.0;
-    const ERFC_ULP: f64 = 2.0;
-    const GELU_ULP: f64 = 2.0;
-    const GELU_GRAD_ULP: f64 = 4.0;
+    const ERFC_ULP: f64 = 1.0;
+    const GELU_ULP: f64 = 1.0;
+    const GELU_GRAD_ULP: f64 = 1.5;
     /// `gelu'` vanishes at `X0`; within `ZERO_BAND` of it the bound is absolute: `GELU_GRAD_ABS`.
     const X0: f64 = -0.7517915246935645;
     const ZERO_BAND: f64 = 0.01;

@@ -4,11 +4,11 @@
 //! * `a < 0.84375`: `erf(x) = x + x·P(x²)`, one FMA at the end ([`ERF_P`], degree 11 in `x²`).
 //!   `erfc(x) = (1 - x) - x·P(x²)` with `1 - x` split exactly (Fast2Sum), for `x > -0.84375`
 //!   and `x < 0.4765625` (where `erf ≤ 1/2`, so nothing cancels).
-//! * otherwise `erfc(a) = e^{-a²}·G(a)` with `G = erfcx`: `a²` is split exactly (`two_prod`) and
-//!   `e^{-a²}` comes from `exp_dd` on the double-double argument, so the huge argument costs
-//!   nothing; `G` is a double-double `g_hi + g_lo` (below) and `erfc = fma(e, g_hi, e·g_lo)`
-//!   is rounded once. `erf(x) = ±(1 - e·G)` and `erfc(-a) = 2 - e·G` take the product as a
-//!   double word and the subtraction as a Fast2Sum, so the only rounding of size is the last.
+//! * otherwise `erfc(a) = G(a)·e^{-a²}` with `G = erfcx`, a double word `g_hi + g_lo` (below):
+//!   `a²` is split exactly (`two_prod`) and `mul_exp_dd` forms `G·e^r` on the reduced argument
+//!   of the double-word `-a²` before the exact `2^n` scaling, so the huge argument costs nothing
+//!   and `erfc` is rounded once (subnormal results included). `erf(x) = ±(1 - erfc(a))` and
+//!   `erfc(-a) = 2 - erfc(a)` (`erfc(a) < 0.24` there, so its rounding costs at most ~1/8 ULP).
 //!
 //! **erfcx.** One Horner loop of degree 18 serves four pieces, coefficients selected per lane:
 //! polynomials in `v = a - c` on `[0, 1)`, `[1, 2.25)`, `[2.25, 3.75)` (`c` = 0.5, 1.625, 3;
@@ -27,19 +27,16 @@
 //! 2^-64.8.
 //!
 //! **Domain.** All f64. `erf(±inf) = ±1`, `erf(-0) = -0`, `|erf| ≤ 1`, subnormal `x` give
-//! `fma(x, 2/√π - 1, x)` rounded once. `erfc(-inf) = 2`, `erfc(inf) = 0`; `erfc` is subnormal
-//! (rounded once, from a normal or subnormal `e^{-a²}` times `G < 1`) up to `x ≈ 27.226`,
-//! beyond which the true value is below half the smallest subnormal and the result is `+0`.
-//! NaN gives NaN.
+//! `x + x·P(0)` rounded once. `erfc(-inf) = 2`, `erfc(inf) = 0`; `erfc` is subnormal (rounded
+//! once) up to `x ≈ 27.226`, beyond which the true value is below half the smallest subnormal
+//! and the result is `+0`. NaN gives NaN.
 //!
 //! **Measured** against MPFR-based references (tests/math64_erf.rs, 1,018,066 inputs: random
 //! bit patterns with `|x| < 64` including subnormals, uniform samples over `[-6.5, 27.5]` and
 //! the critical intervals, every method switch with 200 neighbours each side; every ISA
-//! bit-identical): erf max 0.797 ULP (bound 1), erfc max 1.435 ULP (bound 2). erfc's error is
-//! mostly `exp_dd`'s rounding of `e^{-a²}` (≤ 0.53 ULP, up to 2^-53 relative) plus the final
-//! rounding; an `e^{-a²}` kept as a double word would bring it near erf's.
+//! bit-identical): erf max 0.797 ULP, erfc max 0.669 ULP (bounds 1 and 1).
 
-use super::exp_dd;
+use super::mul_exp_dd;
 use crate::math::{M64, V64, horner64};
 use pulp::Simd;
 
@@ -275,16 +272,18 @@ pub(crate) fn erfcx_dd<S: Simd>(a: V64<S>, a_lo: V64<S>) -> (V64<S>, V64<S>) {
     (g_hi, dg.mul_add(a_lo + v_err, g_lo))
 }
 
-/// `erfc(a + a_lo) ≈ e·(g_hi + g_lo)` for `a ≥ 0` (any size: `a` is clamped to [`A_MAX`] and
-/// `a_lo` dropped there), `e = e^{-(a + a_lo)²}` rounded once by `exp_dd`. NaN stays NaN.
+/// `erfc(a + a_lo) = (g_hi + g_lo)·e^{-(q_hi + q_lo)}` for `a ≥ 0` (any size: `a` is clamped
+/// to [`A_MAX`] and `a_lo` dropped there). NaN stays NaN.
 #[derive(Copy, Clone)]
 pub(crate) struct ErfcParts<S: Simd> {
-    /// `e^{-(a + a_lo)²}`.
-    pub e: V64<S>,
     /// erfcx, head.
     pub g_hi: V64<S>,
     /// erfcx, tail.
     pub g_lo: V64<S>,
+    /// `(a + a_lo)²`, head.
+    pub q_hi: V64<S>,
+    /// `(a + a_lo)²`, tail.
+    pub q_lo: V64<S>,
 }
 
 /// `(hi, lo)` with `hi + lo = (a + a_lo)²` to ~2^-104 relative and `|lo| ≤ ulp(hi)/2`
@@ -305,33 +304,30 @@ pub(crate) fn erfc_parts<S: Simd>(a: V64<S>, a_lo: V64<S>) -> ErfcParts<S> {
     let (g_hi, g_lo) = erfcx_dd(ac, alo);
     let (q_hi, q_lo) = square_dd(ac, alo);
     ErfcParts {
-        e: exp_dd(-q_hi, -q_lo),
         g_hi,
         g_lo,
+        q_hi,
+        q_lo,
     }
 }
 
 impl<S: Simd> ErfcParts<S> {
-    /// `erfc(a)`, rounded once from `e·(g_hi + g_lo)`.
+    /// `m·erfc(a)` for a double word `m = m_hi + m_lo`, rounded once (`mul_exp_dd`).
+    #[inline(always)]
+    pub(crate) fn times(&self, m_hi: V64<S>, m_lo: V64<S>) -> V64<S> {
+        let p_hi = m_hi * self.g_hi;
+        let p_lo = m_hi.mul_add(self.g_hi, -p_hi) + m_hi.mul_add(self.g_lo, m_lo * self.g_hi);
+        mul_exp_dd(p_hi, p_lo, -self.q_hi, -self.q_lo)
+    }
+    /// `erfc(a)`, rounded once.
     #[inline(always)]
     pub(crate) fn value(&self) -> V64<S> {
-        self.e.mul_add(self.g_hi, self.e * self.g_lo)
-    }
-    /// `c - erfc(a)` for `c` = 1 or 2 (`c ≥ 4·erfc(a)` here): the product as a double word,
-    /// the difference by Fast2Sum, one final rounding.
-    #[inline(always)]
-    pub(crate) fn subtract_from(&self, c: f64) -> V64<S> {
-        let p_hi = self.e * self.g_hi;
-        let p_lo = self.e.mul_add(self.g_hi, -p_hi) + self.e * self.g_lo;
-        let c = p_hi.k(c);
-        let s = c - p_hi;
-        let err = (c - s) - p_hi;
-        s + (err - p_lo)
+        mul_exp_dd(self.g_hi, self.g_lo, -self.q_hi, -self.q_lo)
     }
 }
 
 /// The error function `erf(x) = (2/√π)·∫₀ˣ e^{-t²} dt`, within 1 ULP (measured 0.797 against
-/// MPFR): a polynomial below `|x| = 0.84375`, `±(1 - e^{-x²}·erfcx(|x|))` above. Odd to the bit
+/// MPFR): a polynomial below `|x| = 0.84375`, `±(1 - erfcx(|x|)·e^{-x²})` above. Odd to the bit
 /// (`erf(-0) = -0`), `|erf| ≤ 1`, `erf(±inf) = ±1`, NaN gives NaN.
 ///
 /// ```
@@ -347,13 +343,13 @@ pub fn erf<S: Simd>(x: V64<S>) -> V64<S> {
     let a = x.abs();
     let small = x.mul_add(erf_p(x * x), x);
     let parts = erfc_parts(a, x.k(0.0));
-    let big = parts.subtract_from(1.0).xor_sign(x.sign());
+    let big = (x.k(1.0) - parts.value()).xor_sign(x.sign());
     a.lt(x.k(ERF_END)).select(small, big)
 }
 
-/// The complementary error function `erfc(x) = 1 - erf(x)`, within 2 ULP (measured 1.435
-/// against MPFR) over the whole range, relative in the right tail: `e^{-x²}·erfcx(x)` with `x²`
-/// carried exactly, subnormal results rounded from the exact product, `+0` beyond `x ≈ 27.226`.
+/// The complementary error function `erfc(x) = 1 - erf(x)`, within 1 ULP (measured 0.669
+/// against MPFR) over the whole range, relative in the right tail: `erfcx(x)·e^{-x²}` with `x²`
+/// carried exactly and one rounding, subnormal results included, `+0` beyond `x ≈ 27.226`.
 /// `erfc(-inf) = 2`, `erfc(inf) = 0`, NaN gives NaN.
 ///
 /// ```
@@ -374,8 +370,8 @@ pub fn erfc<S: Simd>(x: V64<S>) -> V64<S> {
     let err = (one - s) - x;
     let small = s + x.neg_mul_add(erf_p(x * x), err);
     let parts = erfc_parts(a, x.k(0.0));
-    let neg = x.lt(x.k(0.0));
-    let big = neg.select(parts.subtract_from(2.0), parts.value());
+    let p = parts.value();
+    let big = x.lt(x.k(0.0)).select(x.k(2.0) - p, p);
     let use_small = x.lt(x.k(ERFC_SMALL_END)) & x.gt(x.k(-ERF_END));
     use_small.select(small, big)
 }

@@ -296,6 +296,24 @@ pub fn mul_exp<S: Simd>(m: V64<S>, x: V64<S>) -> V64<S> {
     (am.eq(m.k(f64::INFINITY)) & !x.is_nan()).select(m, res)
 }
 
+/// `(m_hi + m_lo)·e^(xh + xl)` rounded once (apart from the double rounding of a subnormal
+/// result): a double-word multiplier times `e^` of a double-word argument, the product formed
+/// on the unscaled `e^r` before the exact `2^n` scaling, as in [`mul_exp`]. For `m_hi = 0` or
+/// `2^-500 ≤ |m_hi| ≤ 2^500`, `|m_lo| ≤ ulp(m_hi)` and `|xl| ≤ ulp(xh)`: `xh` is clamped to `[-1200, 1200]` (the low word
+/// dropped outside), beyond which every such product is `±0` or `±inf`, NaN gives NaN. Used by erfc and the GELUs for
+/// `erfcx·e^{-x²}`, where it saves the rounding of `e^{-x²}` on its own.
+#[inline(always)]
+pub(crate) fn mul_exp_dd<S: Simd>(m_hi: V64<S>, m_lo: V64<S>, xh: V64<S>, xl: V64<S>) -> V64<S> {
+    let inside = xh.ge(xh.k(-1200.0)) & xh.le(xh.k(1200.0));
+    let xl = inside.select(xl, xh.k(0.0));
+    let xh = xh.clamp_below(-1200.0).clamp_above(1200.0);
+    let red = reduce(xh, xl);
+    let (hi, lo) = exp_poly2(&red);
+    let (q_hi, q_hl) = m_hi.two_prod(hi);
+    let q_lo = m_hi.mul_add(lo, m_lo.mul_add(hi, q_hl));
+    scale_dd(q_hi, q_lo, red.n)
+}
+
 #[cfg(all(test, target_arch = "x86_64"))]
 #[path = "../../tests/common/mpfr.rs"]
 mod mpfr;

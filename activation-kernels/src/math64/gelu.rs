@@ -4,20 +4,17 @@
 //! **Method.** As the f32 versions ([`math::gelu`](crate::math::gelu)): `u = x/√2` is carried
 //! as a double word (`1/√2` as head + tail, products split by FMA), because `erfc(|u|)`
 //! amplifies a relative error `δ` of its argument by `2u²` (up to 1500 at the left end); the
-//! shared erfc parts take `a = |u|` with its low word, so `e = e^{-(a + a_lo)²}` and
-//! `G = erfcx(a + a_lo)` (a double word) are right to the last bit of `x`.
-//! * `gelu`, `x < -0.674` (`a > 0.4765625`): `(x/2)·e·G` with `(x/2)·G` as a double word and
-//!   one rounding, correct down to the subnormal range (`(x/2)·G < 1/2`, so the rounding of a
-//!   subnormal `e` stays below the result's own).
+//! shared erfc parts take `a = |u|` with its low word, so `G = erfcx(a + a_lo)` (a double word)
+//! and `e^{-(a + a_lo)²}` are right to the last bit of `x`; `mul_exp_dd` multiplies a
+//! double-word factor by `e^{-(a + a_lo)²}` with one rounding (subnormal results included).
+//! * `gelu`, `x < -0.674` (`a > 0.4765625`): `((x/2)·G)·e^{-a²}`, `(x/2)·G` as a double word.
 //! * `gelu`, `|x| ≤ 0.674`: `x·(1 + erf(u))/2` with `erf(u + u_lo) = u + u·P(u²) + erf'(u)·u_lo`
 //!   (erf's polynomial) and `1 + erf` as a double word (Fast2Sum), one final rounding.
-//! * `gelu`, `x > 0.674`: `x - (x/2)·e·G` (the subtracted term is below `x/4`).
-//! * `gelu'` uses the tail form on the whole line: `e·(G/2 + x/√(2π))` for `x < 0` and
-//!   `1 + e·(x/√(2π) - G/2)` for `x ≥ 0`, with `G/2 ± x/√(2π)` summed exactly from double words
-//!   (TwoSum), so the cancellation between `Φ` and `x·φ` happens without loss; for `x < 0`,
-//!   `e` is taken as `2^64·e^{-u²}` (the argument shifted by `64·ln 2` as a double word) and the
-//!   product scaled back by `2^-64`, so a subnormal `e^{-u²}` (`x < -37.6`, where `|gelu'|` is
-//!   still ~15 times larger and normal) is never rounded on its own.
+//! * `gelu`, `x > 0.674`: `x - ((x/2)·G)·e^{-a²}` (the subtracted term is below `x/4`).
+//! * `gelu'` uses the tail form on the whole line: `t = (G/2 + x/√(2π))·e^{-u²}` for `x < 0` and
+//!   `1 + t` with `t = (x/√(2π) - G/2)·e^{-u²}` for `x ≥ 0` (`|t| ≤ 1/2`), with `G/2 ± x/√(2π)`
+//!   summed exactly from double words (TwoSum), so the cancellation between `Φ` and `x·φ`
+//!   happens without loss.
 //!
 //! `gelu'` vanishes at `x ≈ -0.7517915`: near it the error is small in absolute terms
 //! (the inputs' error, ~2^-57 of `G`), not in ULP.
@@ -27,15 +24,15 @@
 //! `gelu'(inf) = 1`, `gelu'(0) = 1/2`. NaN gives NaN.
 //!
 //! **Measured** against MPFR-based references (tests/math64_erf.rs, 1,018,066 inputs: random
-//! bit patterns with `|x| < 64` including subnormals, uniform samples over `[-39.5, 10]`, `[-2, 2]`,
-//! `[-0.8, -0.7]` and `[-39, -36]`, every switch and underflow threshold with 200 neighbours each
-//! side; every ISA bit-identical): gelu max 1.439 ULP (bound 2); gelu' max 1.416 ULP (bound 4)
-//! outside `|x + 0.7517915| < 0.01`, and within that band absolute error ≤ 8.3e-19 (bound
-//! 2^-58 ≈ 3.5e-18; the f32 contract's 1e-7 is about one f32 ε, this is 1/64 of an f64 ε).
-//! As for erfc, most of the error is `exp_dd`'s rounding of `e^{-u²}`.
+//! bit patterns with `|x| < 64` including subnormals, uniform samples over `[-39.5, 10]`,
+//! `[-2, 2]`, `[-0.8, -0.7]` and `[-39, -36]`, every switch and underflow threshold with 200
+//! neighbours each side; every ISA bit-identical): gelu max 0.629 ULP (bound 1); gelu' max
+//! 0.776 ULP (bound 1.5) outside `|x + 0.7517915| < 0.01`, and within that band absolute error
+//! ≤ 5.7e-19 (bound 2^-58 ≈ 3.5e-18; the f32 contract's 1e-7 is about one f32 ε, this is 1/64
+//! of an f64 ε).
 
 use super::erf::{A_MAX, ERFC_SMALL_END, FRAC_2_SQRT_PI, erf_p, erfc_parts, erfcx_dd, square_dd};
-use super::exp_dd;
+use super::mul_exp_dd;
 use crate::math::V64;
 use pulp::Simd;
 
@@ -45,11 +42,6 @@ const C_LO: f64 = -4.833646656726457e-17;
 /// `1/√(2π)` rounded, and the rest.
 const K_HI: f64 = 0.3989422804014327;
 const K_LO: f64 = -2.49232720227773e-17;
-/// `64·ln 2` as head (exact: 64 times `ln 2` rounded) + tail.
-const SHIFT_HI: f64 = 64.0 * core::f64::consts::LN_2;
-const SHIFT_LO: f64 = 1.4841899608616317e-15;
-/// `2^-64`.
-const TWO_M64: f64 = 5.421010862427522e-20;
 /// Beyond `|x| = 39` both functions are saturated: `gelu = x` or `-0`, `gelu' = 1` or `-0`.
 const X_MAX: f64 = 39.0;
 
@@ -85,7 +77,7 @@ fn arg<S: Simd>(x: V64<S>) -> Arg<S> {
     }
 }
 
-/// The exact GELU `x·Φ(x) = x·erfc(-x/√2)/2`, within 2 ULP (measured 1.439 against MPFR) down
+/// The exact GELU `x·Φ(x) = x·erfc(-x/√2)/2`, within 1 ULP (measured 0.629 against MPFR) down
 /// to the subnormal range of the left tail (`-0` below `x = -38.58`); `gelu(inf) = inf`,
 /// `gelu(-inf) = -0`, `gelu(-0) = -0`, NaN gives NaN.
 ///
@@ -108,12 +100,9 @@ pub fn gelu<S: Simd>(x: V64<S>) -> V64<S> {
         a_lo,
     } = arg(x);
     let one = x.k(1.0);
-    // Tails: t = (x/2)·e·G, rounded once.
+    // Tails: t = (x/2)·G·e^{-a²}, rounded once.
     let parts = erfc_parts(a, a_lo);
-    let h = xc * 0.5;
-    let hg_hi = h * parts.g_hi;
-    let hg_lo = h.mul_add(parts.g_hi, -hg_hi) + h * parts.g_lo;
-    let t = parts.e.mul_add(hg_hi, parts.e * hg_lo);
+    let t = parts.times(xc * 0.5, x.k(0.0));
     let tail = xc.lt(x.k(0.0)).select(t, xc - t);
     // Middle: x·(1 + erf(u + u_lo))/2, erf(u + u_lo) = e_hi + e_lo.
     let uu = u * u;
@@ -129,9 +118,9 @@ pub fn gelu<S: Simd>(x: V64<S>) -> V64<S> {
     x.lt(x.k(-X_MAX)).select(x.k(-0.0), res)
 }
 
-/// The GELU's derivative `Φ(x) + x·φ(x)`, within 4 ULP (measured 1.416 against MPFR) except
+/// The GELU's derivative `Φ(x) + x·φ(x)`, within 1.5 ULP (measured 0.776 against MPFR) except
 /// within 0.01 of its zero `x ≈ -0.7517915`, where the error is below 2^-58 absolutely
-/// (measured 8.3e-19); right in the left tail down to the subnormal range. `gelu'(inf) = 1`,
+/// (measured 5.7e-19); right in the left tail down to the subnormal range. `gelu'(inf) = 1`,
 /// `gelu'(-inf) = -0`, `gelu'(0) = 1/2`, NaN gives NaN.
 ///
 /// ```
@@ -152,17 +141,7 @@ pub fn gelu_grad<S: Simd>(x: V64<S>) -> V64<S> {
     let a = clamped.select(a.k(A_MAX), a);
     let a_lo = clamped.select(a.k(0.0), a_lo);
     let (g_hi, g_lo) = erfcx_dd(a, a_lo);
-    // e2 = 2^64·e^{-u²}: the argument -(q_hi + q_lo) + 64·ln2 by TwoSum.
     let (q_hi, q_lo) = square_dd(a, a_lo);
-    let sh = x.k(SHIFT_HI);
-    let z = sh - q_hi;
-    let zb = z - sh;
-    let z_lo = ((sh - (z - zb)) - (q_hi + zb)) + (x.k(SHIFT_LO) - q_lo);
-    // Renormalise (TwoSum: z can be near 0 where z_lo is not below ulp(z)).
-    let zh = z + z_lo;
-    let zhb = zh - z;
-    let z_lo = (z - (zh - zhb)) + (z_lo - zhb);
-    let e2 = exp_dd(zh, z_lo);
     // inner = ±G/2 + x/√(2π) (+ for x < 0) as a double word, by TwoSum.
     let gs_hi = neg.select(g_hi * 0.5, g_hi * -0.5);
     let gs_lo = neg.select(g_lo * 0.5, g_lo * -0.5);
@@ -171,16 +150,15 @@ pub fn gelu_grad<S: Simd>(x: V64<S>) -> V64<S> {
     let i_hi = gs_hi + xk_hi;
     let ib = i_hi - gs_hi;
     let i_lo = ((gs_hi - (i_hi - ib)) + (xk_hi - ib)) + (gs_lo + xk_lo);
-    // x < 0: e·inner, scaled back once.
-    let left = e2.mul_add(i_hi, e2 * i_lo) * TWO_M64;
-    // x ≥ 0: 1 + e·inner (|e·inner| ≤ 1/2), the product as a double word, Fast2Sum.
-    let e = e2 * TWO_M64;
-    let p_hi = e * i_hi;
-    let p_lo = e.mul_add(i_hi, -p_hi) + e * i_lo;
-    let s = one + p_hi;
-    let err = (one - s) + p_hi;
-    let right = s + (err + p_lo);
-    let res = neg.select(left, right);
+    // Renormalised (near the zero of gelu', i_lo need not be below ulp(i_hi)).
+    let (i_hi, i_lo) = {
+        let s = i_hi + i_lo;
+        let sb = s - i_hi;
+        (s, (i_hi - (s - sb)) + (i_lo - sb))
+    };
+    // e·inner, rounded once; x ≥ 0: 1 + e·inner (|e·inner| ≤ 1/2).
+    let t = mul_exp_dd(i_hi, i_lo, -q_hi, -q_lo);
+    let res = neg.select(t, one + t);
     let res = x.gt(x.k(X_MAX)).select(one, res);
     x.lt(x.k(-X_MAX)).select(x.k(-0.0), res)
 }

@@ -14,9 +14,9 @@
 
 mod erf;
 mod exp;
+mod gelu;
 mod ln;
 mod mish;
-mod scaffold;
 mod sigmoid;
 mod softplus;
 mod softsign;
@@ -24,11 +24,12 @@ mod swish;
 mod tanh;
 mod tanhshrink;
 
-pub use mish::{mish, mish_grad};
-pub(crate) use exp::exp_dd;
+pub use erf::{erf, erfc};
 pub use exp::{exp, expm1, mul_exp};
+pub(crate) use exp::{exp_dd, mul_exp_dd};
+pub use gelu::{gelu, gelu_grad};
 pub use ln::{ln, ln1p};
-pub use scaffold::{erf, erfc, gelu, gelu_grad};
+pub use mish::{mish, mish_grad};
 pub use sigmoid::sigmoid;
 pub use softplus::softplus;
 pub use softsign::softsign;
