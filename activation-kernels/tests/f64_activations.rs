@@ -350,7 +350,7 @@ mod exact {
         // The f32 contract's absolute tolerance for the cancellation near zeros of f' (1e-7,
         // about one f32 epsilon) in f64 terms (the same number of f64 epsilons). As in f32 it
         // applies anywhere, but where |f'| is near 1 it is below one ULP, under every bound.
-        let abs_tol = a.info().derivative_abs as f64 * 2f64.powi(-29);
+        let abs_tol = a.info().derivative_abs * 2f64.powi(-29);
         let (mut fmax, mut fx, mut dmax, mut dx) = (0.0f64, 0.0, 0.0f64, 0.0);
         for i in 0..n {
             // The limits at ±inf are checked against the f32 kernels' (the references are
@@ -401,7 +401,7 @@ fn f64_results_are_within_bounds_of_the_exact_values() {
                 "{:<14} f64 forward {:>7.3} ULP (at {:e}), derivative {:>7.3} ULP (at {:e})",
                 info.name, f, fx, d, dx
             );
-            if at_defaults && (f > info.forward_ulp as f64 || d > info.derivative_ulp as f64) {
+            if at_defaults && (f > info.forward_ulp || d > info.derivative_ulp) {
                 failures.push(format!(
                     "{} {:?}: forward {f} derivative {d}",
                     info.name,
@@ -491,7 +491,7 @@ fn f64_backward_from_output() {
                 a.info().name
             );
             assert!(
-                worst <= a.info().derivative_ulp as f64,
+                worst <= a.info().derivative_ulp,
                 "{}: {worst}",
                 a.info().name
             );

@@ -22,7 +22,7 @@ use activation_kernels::pulp::Simd;
 use activation_kernels::{Activation, Isa, registry};
 
 /// What the tests need of a half type.
-trait Half: Element + core::fmt::Debug + PartialEq {
+trait Half: Element<Compute = f32> + core::fmt::Debug + PartialEq {
     const NAME: &'static str;
     /// Explicit mantissa bits.
     const MANT: i32;

@@ -65,7 +65,11 @@ fn with_guards64(len: usize, off: usize, f: impl FnOnce(&mut [f64])) {
     let mut buf = vec![g; len + off + 9];
     f(&mut buf[off..off + len]);
     for (i, v) in buf[..off].iter().chain(&buf[off + len..]).enumerate() {
-        assert_eq!(v.to_bits(), g.to_bits(), "f64 len {len} off {off}: guard {i} overwritten");
+        assert_eq!(
+            v.to_bits(),
+            g.to_bits(),
+            "f64 len {len} off {off}: guard {i} overwritten"
+        );
     }
 }
 

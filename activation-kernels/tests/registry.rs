@@ -157,7 +157,7 @@ fn any_element_type_through_the_registry() {
         act.forward(&x32, &mut e32);
         assert_eq!(y32, e32, "{name} f32");
         let xb: Vec<half::bf16> = x32.iter().map(|&v| half::bf16::from_f32(v)).collect();
-        let mut yb = vec![half::bf16::ZERO; 37];
+        let mut yb = [half::bf16::ZERO; 37];
         act.forward_any_on(Isa::best(), (&xb[..]).into(), (&mut yb[..]).into())
             .unwrap();
         // Mixed types are an error, not a panic.
