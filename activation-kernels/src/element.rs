@@ -1,4 +1,5 @@
-//! Other element types: `half::bf16` and `half::f16` slices (and `f32`) through one generic API.
+//! Other element types: `f64`, `half::bf16` and `half::f16` slices (and `f32`) through one
+//! generic API.
 //!
 //! Every elementwise [`Activation`] runs on slices of any [`Element`] through the extension trait
 //! [`ActivationExt`] (implemented for every activation):
@@ -26,6 +27,24 @@
 //! The row-wise functions (softmax, log-softmax, softmin) accept the same types through
 //! [`RowActivationExt`](crate::rowwise::RowActivationExt); see
 //! [their docs](crate::rowwise#half-types-bf16-and-f16).
+//!
+//! # f64
+//! `f64` slices run the activations' f64 kernels: the same `#[activation]` formula on f64
+//! lanes ([`Activation::forward_v64`] and friends) with the f64 math core
+//! ([`math64`](crate::math64)), bit-identical on every ISA. Measured against MPFR by
+//! tests/f64_activations.rs (every built-in within its declared bound in f64 ULPs; ACCURACY.md).
+//! It needs no feature.
+//!
+//! ```
+//! use activation_kernels::activations::Tanh;
+//! use activation_kernels::element::ActivationExt;
+//!
+//! let x = [0.5f64, -2.0];
+//! let (mut y, mut d) = ([0.0f64; 2], [0.0f64; 2]);
+//! Tanh.forward_with_derivative_t(&x, &mut y, &mut d);
+//! assert!((y[0] - 0.5f64.tanh()).abs() <= 1e-16);
+//! assert!((d[1] - (1.0 - y[1] * y[1])).abs() <= 1e-16);
+//! ```
 //!
 //! # How half types are computed
 //! Each half value is widened to f32 (exactly), the activation's f32 vector kernel runs on it,
@@ -197,11 +216,12 @@ impl sealed::Sealed for f32 {
     }
 }
 
-/// An element type the slice kernels accept: `f32`, [`half::bf16`] or [`half::f16`].
+/// An element type the slice kernels accept: `f32`, `f64`, and with the `half` feature
+/// `half::bf16` and `half::f16`.
 ///
-/// Sealed. The methods run any kernel of [`crate::kernel`] over slices of the type (for half
-/// types: widen to f32, run the f32 vector kernel, round to nearest even on store); they do
-/// not check parameters, only lengths. Most users call them through [`ActivationExt`].
+/// Sealed. The methods run any kernel of [`crate::kernel`] over slices of the type (f32 kernels
+/// on `f32` and the half types, f64 kernels on `f64`; for half types: widen to f32, run the f32
+/// vector kernel, round to nearest even on store); they do not check parameters, only lengths. Most users call them through [`ActivationExt`].
 ///
 /// ```
 /// use activation_kernels::element::{Element, half::bf16};
