@@ -68,39 +68,9 @@ impl WithSimd for Run<'_> {
     }
 }
 
-/// The number of f64 lanes of a token.
-struct Lanes;
-impl WithSimd for Lanes {
-    type Output = usize;
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) -> usize {
-        S::F64_LANES
-    }
-}
-
-/// A real ISA or one of pulp's emulated widths (2/4/8 f64 lanes on any machine).
-#[derive(Copy, Clone, Debug)]
-enum Runner {
-    Isa(Isa),
-    Emu128,
-    Emu256,
-    Emu512,
-}
-
-fn runners() -> Vec<Runner> {
-    let mut v: Vec<Runner> = Isa::available().map(Runner::Isa).collect();
-    v.extend([Runner::Emu128, Runner::Emu256, Runner::Emu512]);
-    v
-}
-
-fn dispatch<W: WithSimd>(r: Runner, op: W) -> W::Output {
-    match r {
-        Runner::Isa(isa) => isa.dispatch(op),
-        Runner::Emu128 => pulp::Scalar128b.vectorize(op),
-        Runner::Emu256 => pulp::Scalar256b.vectorize(op),
-        Runner::Emu512 => pulp::Scalar512b.vectorize(op),
-    }
-}
+#[path = "common/runners.rs"]
+mod runners;
+use runners::{Lanes, Runner, dispatch, runners};
 
 fn run(r: Runner, f: F, x: &[f64]) -> Vec<f64> {
     let mut out = vec![0.0; x.len()];

@@ -2,7 +2,7 @@
 //!
 //! Include it from a test file with
 //!
-//! ```ignore
+//! ```text
 //! #[cfg(target_arch = "x86_64")]
 //! #[path = "common/mpfr.rs"]
 //! mod mpfr;
