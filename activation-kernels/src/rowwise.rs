@@ -155,7 +155,8 @@ results, 0.15% of log-softmax results are not correctly rounded).
 //! elements with huge spreads, ties, `-inf` elements, values near ±700, subnormal outputs):
 //! within **2 ULP** of the exact function of the f64 inputs; measured softmax 1.40,
 //! log-softmax 0.99, softmin 1.42 ULP (subnormal outputs: 0.98, 0.99, 0.62). Throughput on
-//! AVX-512 is about 30% of the f32 path forward (0.36–0.43 elements/ns), 40–55% backward.
+//! AVX-512 (rows of 1024 and 32768, the ignored test `throughput` in tests/rowwise_f64.rs, idle
+//! machine): 28–37% of the f32 path forward (0.36–0.44 elements/ns), 33–57% backward.
 
 use crate::Isa;
 #[cfg(feature = "half")]
