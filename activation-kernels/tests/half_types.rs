@@ -416,9 +416,21 @@ fn conversions<T: Half>() {
     let n = 1usize << 16;
     let xs: Vec<T> = (0..n).map(|i| T::from_bits(i as u16)).collect();
     for isa in Isa::available() {
-        // Widening is exact and narrowing an exact value is the identity.
+        // Widening is exact and narrowing an exact value is the identity; NaNs come out with
+        // the same bits on every ISA.
         let mut y = vec![T::zero(); n];
         Linear.forward_t_on(isa, &xs, &mut y);
+        let mut y_scalar = vec![T::zero(); n];
+        Linear.forward_t_on(Isa::Scalar, &xs, &mut y_scalar);
+        for i in 0..n {
+            assert_eq!(
+                y[i].to_bits(),
+                y_scalar[i].to_bits(),
+                "{} {isa}: {:?}",
+                T::NAME,
+                xs[i]
+            );
+        }
         for i in 0..n {
             assert!(
                 same(y[i], xs[i]),
@@ -474,6 +486,10 @@ fn conversions<T: Half>() {
             }
         }
         specials.extend([f32::MAX, f32::INFINITY, f32::NAN, -f32::NAN, 3e38, 1e-45]);
+        // NaNs with payloads (signaling and quiet): the payload's upper bits survive, as in the
+        // `half` crate and the CPUs' conversion instructions.
+        specials
+            .extend([0x7F80_1234u32, 0xFFC1_2345, 0x7FA0_0000, 0xFF80_2000].map(f32::from_bits));
         let x37 = &xs[..37];
         let mut y37 = vec![T::zero(); 37];
         for &c in &specials {
@@ -488,9 +504,16 @@ fn conversions<T: Half>() {
                 );
             }
             if c.is_nan() {
-                // Quiet NaN of the same sign.
-                let b = y37[0].to_bits();
-                assert_eq!(b >> 15, (c.to_bits() >> 31) as u16);
+                // Exactly the `half` crate's NaN (sign, quiet bit, upper payload), on every ISA.
+                for v in &y37 {
+                    assert_eq!(
+                        v.to_bits(),
+                        want.to_bits(),
+                        "{} {isa}: NaN {:#x}",
+                        T::NAME,
+                        c.to_bits()
+                    );
+                }
             }
         }
     }

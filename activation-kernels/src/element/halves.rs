@@ -12,7 +12,7 @@ use pulp::bytemuck::{self, Zeroable};
 use pulp::{Simd, WithSimd};
 
 macro_rules! half_element {
-    ($t:ty, $codec:ty) => {
+    ($t:ty, $codec:ty, $dispatch:ident) => {
         impl sealed::Sealed for $t {
             act_via_element!();
             #[track_caller]
@@ -60,20 +60,24 @@ macro_rules! half_element {
             #[track_caller]
             fn map_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, src: &[$t], dst: &mut [$t]) {
                 check_len("input and output", src.len(), dst.len());
-                isa.dispatch(HMap::<$codec, K> {
-                    k,
-                    src: src.reinterpret_cast(),
-                    dst: dst.reinterpret_cast_mut(),
-                    c: PhantomData,
-                })
+                $dispatch(
+                    isa,
+                    HMap {
+                        k,
+                        src: src.reinterpret_cast(),
+                        dst: dst.reinterpret_cast_mut(),
+                    },
+                )
             }
             #[inline]
             fn map_in_place_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, x: &mut [$t]) {
-                isa.dispatch(HMapInPlace::<$codec, K> {
-                    k,
-                    x: x.reinterpret_cast_mut(),
-                    c: PhantomData,
-                })
+                $dispatch(
+                    isa,
+                    HMapInPlace {
+                        k,
+                        x: x.reinterpret_cast_mut(),
+                    },
+                )
             }
             #[inline]
             #[track_caller]
@@ -86,43 +90,49 @@ macro_rules! half_element {
             ) {
                 check_len("input and first output", src.len(), a.len());
                 check_len("input and second output", src.len(), b.len());
-                isa.dispatch(HMap2::<$codec, K> {
-                    k,
-                    src: src.reinterpret_cast(),
-                    a: a.reinterpret_cast_mut(),
-                    b: b.reinterpret_cast_mut(),
-                    c: PhantomData,
-                })
+                $dispatch(
+                    isa,
+                    HMap2 {
+                        k,
+                        src: src.reinterpret_cast(),
+                        a: a.reinterpret_cast_mut(),
+                        b: b.reinterpret_cast_mut(),
+                    },
+                )
             }
             #[inline]
             #[track_caller]
             fn zip_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[$t], b: &[$t], dst: &mut [$t]) {
                 check_len("first input and output", a.len(), dst.len());
                 check_len("second input and output", b.len(), dst.len());
-                isa.dispatch(HZip::<$codec, K> {
-                    k,
-                    a: a.reinterpret_cast(),
-                    b: b.reinterpret_cast(),
-                    dst: dst.reinterpret_cast_mut(),
-                    c: PhantomData,
-                })
+                $dispatch(
+                    isa,
+                    HZip {
+                        k,
+                        a: a.reinterpret_cast(),
+                        b: b.reinterpret_cast(),
+                        dst: dst.reinterpret_cast_mut(),
+                    },
+                )
             }
             #[inline]
             #[track_caller]
             fn zip_in_place_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[$t], b: &mut [$t]) {
                 check_len("first input and second input/output", a.len(), b.len());
-                isa.dispatch(HZipInPlace::<$codec, K> {
-                    k,
-                    a: a.reinterpret_cast(),
-                    b: b.reinterpret_cast_mut(),
-                    c: PhantomData,
-                })
+                $dispatch(
+                    isa,
+                    HZipInPlace {
+                        k,
+                        a: a.reinterpret_cast(),
+                        b: b.reinterpret_cast_mut(),
+                    },
+                )
             }
         }
     };
 }
-half_element!(bf16, Bf16Codec);
-half_element!(f16, F16Codec);
+half_element!(bf16, Bf16Codec, dispatch_bf16);
+half_element!(f16, F16Codec, dispatch_f16);
 
 // ---------------------------------------------------------------------------------------------
 // Conversions on u32 lanes. Convention: a half value sits in the upper 16 bits of its lane,
@@ -167,6 +177,23 @@ pub(crate) trait Codec: 'static {
     fn widen<S: Simd>(h: U<S>) -> V<S>;
     /// `x` rounded to nearest even, in the upper 16 bits (lower 16 bits zero).
     fn narrow<S: Simd>(x: V<S>) -> U<S>;
+    /// The two f32 vectors of a pair vector (a vector of `2 × lanes` half values). Any split
+    /// will do as long as [`Codec::pack`] is its inverse; the portable one takes the even and
+    /// the odd positions, which needs no shuffle.
+    #[inline(always)]
+    fn unpack<S: Simd>(s: S, w: S::u32s) -> (S::f32s, S::f32s) {
+        let w = U { s, v: w };
+        (
+            Self::widen(w.shl_k(16)).v,
+            Self::widen(w.and(0xFFFF_0000)).v,
+        )
+    }
+    /// The inverse of [`Codec::unpack`], rounding both vectors.
+    #[inline(always)]
+    fn pack<S: Simd>(s: S, lo: S::f32s, hi: S::f32s) -> S::u32s {
+        let lo = shr::<16, S>(Self::narrow(V::new(s, lo)));
+        or(lo, Self::narrow(V::new(s, hi))).v
+    }
 }
 
 /// `half::bf16`: the upper half of an f32.
@@ -199,8 +226,12 @@ impl Codec for F16Codec {
         let em = shr::<3, S>(h.and(0x7FFF_0000));
         // Normal: re-bias the exponent by 127 - 15.
         let normal = em.add_k(112 << 23);
-        // Infinity/NaN (f16 exponent 31): exponent 255, mantissa (quiet bit included) kept.
+        // Infinity/NaN (f16 exponent 31): exponent 255, mantissa kept, and a NaN made quiet
+        // (as F16C's `vcvtph2ps` and the `half` crate do; an infinity's mantissa is zero).
         let inf_nan = em.add_k(224 << 23);
+        let inf_nan = em
+            .ge(0x0F80_0001)
+            .select_u(inf_nan.or(0x0040_0000), inf_nan);
         // Zero/subnormal (f16 exponent 0): m·2^-24 = (2^-14 + m·2^-24) - 2^-14, both terms
         // normal f32 in [2^-14, 2^-13), so the subtraction is exact.
         let magic = f32::from_bits(113 << 23);
@@ -216,10 +247,12 @@ impl Codec for F16Codec {
         let b = x.bits();
         let sign = b.and(0x8000_0000);
         let a = b.and(0x7FFF_FFFF);
-        // |x| ≥ 65536 (or inf/NaN): overflow to infinity; NaN becomes the quiet NaN.
+        // |x| ≥ 65536 (or inf/NaN): overflow to infinity. A NaN keeps the upper 10 bits of its
+        // payload and is made quiet, as F16C's `vcvtps2ph` and the `half` crate do.
         let big = a.ge(0x4780_0000);
         let nan = a.ge(0x7F80_0001);
-        let big_bits = nan.select_u(U::splat(b.s, 0x7E00_0000), U::splat(b.s, 0x7C00_0000));
+        let nan_bits = shr::<13, S>(a.and(0x007F_FFFF)).shl_k(16).or(0x7E00_0000);
+        let big_bits = nan.select_u(nan_bits, U::splat(b.s, 0x7C00_0000));
         // |x| < 2^-14 (f16 subnormal range or zero): adding 0.5 puts the f16 subnormal grid
         // (2^-24) exactly on the f32 ULP of 0.5, so the hardware addition rounds to nearest
         // even; the mantissa then holds the f16 bits (0x400 when it rounds up to the smallest
@@ -240,6 +273,274 @@ impl Codec for F16Codec {
         let v = small.select_u(sub, normal);
         let v = big.select_u(big_bits, v);
         or(v, sign)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch. Every driver below is a `HalfJob`: generic over the codec, so the dispatch can pick
+// the CPU's own conversion instructions where the ISA has them and the portable integer code
+// above elsewhere. Both give the same bits (NaN payloads included); `tests` below checks that on
+// every half value and on every f32 rounding case that matters.
+//
+// - f16 on AVX2: F16C's `vcvtph2ps`/`vcvtps2ph` (every AVX2 CPU we know of has F16C, but it is
+//   checked), run under a token that adds `f16c` to pulp's V3 so the intrinsics inline.
+// - f16 on AVX-512: the AVX-512F forms of the same instructions (no extra feature).
+// - bf16 on AVX-512 with AVX512_BF16: `vcvtne2ps2bf16` narrows two f32 vectors into one bf16
+//   vector. It rounds to nearest even and quiets NaNs as we do, but flushes f32 subnormals to
+//   zero, so a pair vector holding a subnormal takes the portable rounding instead (a compare
+//   per vector, the fallback almost never runs). Widening bf16 is a shift on every ISA.
+// - Everything else (bf16 on AVX2, scalar, NEON): the portable codec.
+
+/// A driver over `[u16]`, run with the codec the dispatch picks.
+pub(crate) trait HalfJob {
+    fn run<C: Codec, S: Simd>(self, simd: S);
+}
+
+/// Adapts a [`HalfJob`] with a fixed codec to pulp's dispatch.
+struct WithCodec<C, J>(J, PhantomData<C>);
+
+impl<C: Codec, J: HalfJob> WithSimd for WithCodec<C, J> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        self.0.run::<C, S>(simd)
+    }
+}
+
+#[inline(always)]
+fn portable<C: Codec, J: HalfJob>(isa: Isa, job: J) {
+    isa.dispatch(WithCodec::<C, J>(job, PhantomData))
+}
+
+/// Runs a bf16 job on `isa`, natively converting where the CPU can.
+#[inline(always)]
+pub(crate) fn dispatch_bf16<J: HalfJob>(isa: Isa, job: J) {
+    #[cfg(target_arch = "x86_64")]
+    if isa == Isa::Avx512
+        && let Some(t) = native::V4Bf16::try_new()
+    {
+        return t.run(job);
+    }
+    portable::<Bf16Codec, J>(isa, job)
+}
+
+/// Runs an f16 job on `isa`, natively converting where the CPU can.
+#[inline(always)]
+pub(crate) fn dispatch_f16<J: HalfJob>(isa: Isa, job: J) {
+    #[cfg(target_arch = "x86_64")]
+    match isa {
+        Isa::Avx2 => {
+            if let Some(t) = native::V3F16c::try_new() {
+                return t.run(job);
+            }
+        }
+        Isa::Avx512 => return portable::<native::F16Native, J>(isa, job),
+        _ => {}
+    }
+    portable::<F16Codec, J>(isa, job)
+}
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod native {
+    //! The x86 conversion instructions (see the dispatch notes above).
+    use super::{Bf16Codec, Codec, F16Codec, HalfJob, U, V};
+    use core::any::Any;
+    use core::arch::x86_64::*;
+    use core::marker::PhantomData;
+    use pulp::Simd;
+    use pulp::bytemuck::cast;
+    use pulp::x86::{V3, V4};
+
+    pulp::simd_type! {
+        /// pulp's V3 features plus F16C.
+        pub struct V3F16c {
+            pub sse: "sse", pub sse2: "sse2", pub fxsr: "fxsr", pub sse3: "sse3",
+            pub ssse3: "ssse3", pub sse4_1: "sse4.1", pub sse4_2: "sse4.2",
+            pub popcnt: "popcnt", pub avx: "avx", pub avx2: "avx2", pub bmi1: "bmi1",
+            pub bmi2: "bmi2", pub fma: "fma", pub lzcnt: "lzcnt", pub f16c: "f16c",
+        }
+
+        /// pulp's V4 features plus AVX512_BF16.
+        pub struct V4Bf16 {
+            pub sse: "sse", pub sse2: "sse2", pub fxsr: "fxsr", pub sse3: "sse3",
+            pub ssse3: "ssse3", pub sse4_1: "sse4.1", pub sse4_2: "sse4.2",
+            pub popcnt: "popcnt", pub avx: "avx", pub avx2: "avx2", pub bmi1: "bmi1",
+            pub bmi2: "bmi2", pub fma: "fma", pub lzcnt: "lzcnt", pub avx512f: "avx512f",
+            pub avx512bw: "avx512bw", pub avx512cd: "avx512cd", pub avx512dq: "avx512dq",
+            pub avx512vl: "avx512vl", pub avx512bf16: "avx512bf16",
+        }
+    }
+
+    /// A job bound to its codec and token. A named type rather than a closure so that `call`
+    /// can be `#[inline(always)]`: it must inline into the function `vectorize` compiles with
+    /// the token's features, or every pulp operation below it becomes an out-of-line call.
+    struct Call<C, S, J>(J, S, PhantomData<C>);
+
+    impl<C: Codec, S: Simd, J: HalfJob> pulp::NullaryFnOnce for Call<C, S, J> {
+        type Output = ();
+        #[inline(always)]
+        fn call(self) {
+            self.0.run::<C, S>(self.1)
+        }
+    }
+
+    impl V3F16c {
+        /// Runs `job` on pulp's V3 inside a function compiled with F16C, so the conversion
+        /// intrinsics of [`F16Native`] inline into the loop.
+        #[inline(always)]
+        pub(crate) fn run<J: HalfJob>(self, job: J) {
+            // SAFETY: this token exists, so every V3 feature is available.
+            let v3 = unsafe { V3::new_unchecked() };
+            self.vectorize(Call::<F16Native, V3, J>(job, v3, PhantomData))
+        }
+    }
+
+    impl V4Bf16 {
+        /// Runs `job` on pulp's V4 inside a function compiled with AVX512_BF16.
+        #[inline(always)]
+        pub(crate) fn run<J: HalfJob>(self, job: J) {
+            // SAFETY: this token exists, so every V4 feature is available.
+            let v4 = unsafe { V4::new_unchecked() };
+            self.vectorize(Call::<Bf16Native, V4, J>(job, v4, PhantomData))
+        }
+    }
+
+    /// f16 through `vcvtph2ps`/`vcvtps2ph` (round to nearest even, set by the immediate, not
+    /// MXCSR). Only dispatched for V4 (AVX-512F has them) and for V3 under [`V3F16c`]; any
+    /// other token gets the portable code.
+    pub(crate) struct F16Native;
+
+    impl Codec for F16Native {
+        #[inline(always)]
+        fn widen<S: Simd>(h: U<S>) -> V<S> {
+            F16Codec::widen(h)
+        }
+        #[inline(always)]
+        fn narrow<S: Simd>(x: V<S>) -> U<S> {
+            F16Codec::narrow(x)
+        }
+        #[inline(always)]
+        fn unpack<S: Simd>(s: S, w: S::u32s) -> (S::f32s, S::f32s) {
+            // Each branch is only taken when `S` is that token, so the casts are between
+            // same-sized types. The first half of the pair vector's values goes to `lo`.
+            let any = &s as &dyn Any;
+            if any.is::<V4>() {
+                let w: __m512i = cast(w);
+                // SAFETY: `S` is V4, so AVX-512F is available.
+                let (lo, hi) = unsafe {
+                    (
+                        _mm512_cvtph_ps(_mm512_castsi512_si256(w)),
+                        _mm512_cvtph_ps(_mm512_extracti64x4_epi64::<1>(w)),
+                    )
+                };
+                return (cast(lo), cast(hi));
+            }
+            if any.is::<V3>() {
+                let w: __m256i = cast(w);
+                // SAFETY: with V3 this codec only runs under `V3F16c`, which checked F16C.
+                let (lo, hi) = unsafe {
+                    (
+                        _mm256_cvtph_ps(_mm256_castsi256_si128(w)),
+                        _mm256_cvtph_ps(_mm256_extracti128_si256::<1>(w)),
+                    )
+                };
+                return (cast(lo), cast(hi));
+            }
+            F16Codec::unpack(s, w)
+        }
+        #[inline(always)]
+        fn pack<S: Simd>(s: S, lo: S::f32s, hi: S::f32s) -> S::u32s {
+            const RNE: i32 = _MM_FROUND_TO_NEAREST_INT;
+            let any = &s as &dyn Any;
+            if any.is::<V4>() {
+                // SAFETY: `S` is V4, so AVX-512F is available.
+                let w = unsafe {
+                    let lo = _mm512_cvtps_ph::<RNE>(cast(lo));
+                    let hi = _mm512_cvtps_ph::<RNE>(cast(hi));
+                    _mm512_inserti64x4::<1>(_mm512_castsi256_si512(lo), hi)
+                };
+                return cast(w);
+            }
+            if any.is::<V3>() {
+                // SAFETY: with V3 this codec only runs under `V3F16c`, which checked F16C.
+                let w = unsafe {
+                    let lo = _mm256_cvtps_ph::<RNE>(cast(lo));
+                    let hi = _mm256_cvtps_ph::<RNE>(cast(hi));
+                    _mm256_set_m128i(hi, lo)
+                };
+                return cast(w);
+            }
+            F16Codec::pack(s, lo, hi)
+        }
+    }
+
+    /// bf16 with `vcvtne2ps2bf16`. Only dispatched for V4 under [`V4Bf16`]; any other token
+    /// gets the portable code.
+    pub(crate) struct Bf16Native;
+
+    impl Codec for Bf16Native {
+        #[inline(always)]
+        fn widen<S: Simd>(h: U<S>) -> V<S> {
+            Bf16Codec::widen(h)
+        }
+        #[inline(always)]
+        fn narrow<S: Simd>(x: V<S>) -> U<S> {
+            Bf16Codec::narrow(x)
+        }
+        #[inline(always)]
+        fn unpack<S: Simd>(s: S, w: S::u32s) -> (S::f32s, S::f32s) {
+            let any = &s as &dyn Any;
+            if let Some(v4) = any.downcast_ref::<V4>() {
+                // Interleaving with zero puts each bf16 in the upper half of a lane: `lo` gets
+                // the lower four values of each 128-bit block, `hi` the upper four (`pack`
+                // restores the order).
+                let w: __m512i = cast(w);
+                let z = v4.avx512f._mm512_setzero_si512();
+                let lo = v4.avx512bw._mm512_unpacklo_epi16(z, w);
+                let hi = v4.avx512bw._mm512_unpackhi_epi16(z, w);
+                return (cast(lo), cast(hi));
+            }
+            Bf16Codec::unpack(s, w)
+        }
+        #[inline(always)]
+        fn pack<S: Simd>(s: S, lo: S::f32s, hi: S::f32s) -> S::u32s {
+            let any = &s as &dyn Any;
+            if let Some(v4) = any.downcast_ref::<V4>() {
+                let f = v4.avx512f;
+                let (l, h): (__m512i, __m512i) = (cast(lo), cast(hi));
+                // Subnormal lanes: |bits| - 1 < 2^23 - 1 (unsigned), i.e. 1 ≤ |bits| < 2^23.
+                let abs = f._mm512_set1_epi32(0x7FFF_FFFF);
+                let one = f._mm512_set1_epi32(1);
+                let lim = f._mm512_set1_epi32(0x007F_FFFF);
+                let sub = |x| {
+                    f._mm512_cmplt_epu32_mask(
+                        f._mm512_sub_epi32(f._mm512_and_si512(x, abs), one),
+                        lim,
+                    )
+                };
+                let joined: __m512i = if (sub(l) | sub(h)) == 0 {
+                    // SAFETY: with V4 this codec only runs under `V4Bf16`, which checked
+                    // AVX512_BF16.
+                    cast(unsafe { _mm512_cvtne2ps_pbh(cast(hi), cast(lo)) })
+                } else {
+                    // A subnormal: round with the portable code, the same layout.
+                    let n = |x: S::f32s| -> __m256i {
+                        let r: __m512i = cast(Bf16Codec::narrow(V::new(s, x)).v);
+                        f._mm512_cvtepi32_epi16(f._mm512_srli_epi32::<16>(r))
+                    };
+                    f._mm512_inserti64x4::<1>(f._mm512_castsi256_si512(n(lo)), n(hi))
+                };
+                // `joined` holds `lo`'s 16 values, then `hi`'s: value 8j + k of the pair
+                // vector (k < 4) is at 4j + k, value 8j + 4 + k at 16 + 4j + k.
+                let idx: [u16; 32] = core::array::from_fn(|e| {
+                    let (j, k) = (e / 8, e % 8);
+                    (if k < 4 { 4 * j + k } else { 16 + 4 * j + k - 4 }) as u16
+                });
+                let w = v4.avx512bw._mm512_permutexvar_epi16(cast(idx), joined);
+                return cast(w);
+            }
+            Bf16Codec::pack(s, lo, hi)
+        }
     }
 }
 
@@ -289,34 +590,20 @@ fn store_tail<S: Simd>(tail: &mut [u16], w: S::u32s) {
     tail.copy_from_slice(&bytemuck::cast_slice::<u8, u16>(bytemuck::bytes_of(&w))[..n]);
 }
 
-/// The two f32 vectors (even and odd positions) of a pair vector.
-#[inline(always)]
-fn unpack<C: Codec, S: Simd>(s: S, w: S::u32s) -> (S::f32s, S::f32s) {
-    let w = U { s, v: w };
-    (C::widen(w.shl_k(16)).v, C::widen(w.and(0xFFFF_0000)).v)
-}
-
-/// The inverse of [`unpack`], rounding both vectors.
-#[inline(always)]
-fn pack<C: Codec, S: Simd>(s: S, lo: S::f32s, hi: S::f32s) -> S::u32s {
-    let lo = shr::<16, S>(C::narrow(V::new(s, lo)));
-    or(lo, C::narrow(V::new(s, hi))).v
-}
-
 /// One pair vector through a unary kernel.
 #[inline(always)]
 fn unary<C: Codec, K: UnaryKernelOn<f32>, S: Simd>(s: S, k: K, w: S::u32s) -> S::u32s {
-    let (lo, hi) = unpack::<C, S>(s, w);
-    pack::<C, S>(s, k.apply_on(s, lo), k.apply_on(s, hi))
+    let (lo, hi) = C::unpack(s, w);
+    C::pack(s, k.apply_on(s, lo), k.apply_on(s, hi))
 }
 
 /// One pair vector through a two-output kernel.
 #[inline(always)]
 fn dual<C: Codec, K: DualKernelOn<f32>, S: Simd>(s: S, k: K, w: S::u32s) -> (S::u32s, S::u32s) {
-    let (lo, hi) = unpack::<C, S>(s, w);
+    let (lo, hi) = C::unpack(s, w);
     let (alo, blo) = k.apply2_on(s, lo);
     let (ahi, bhi) = k.apply2_on(s, hi);
-    (pack::<C, S>(s, alo, ahi), pack::<C, S>(s, blo, bhi))
+    (C::pack(s, alo, ahi), C::pack(s, blo, bhi))
 }
 
 /// Two pair vectors through a binary kernel.
@@ -327,23 +614,21 @@ fn binary<C: Codec, K: BinaryKernelOn<f32>, S: Simd>(
     wa: S::u32s,
     wb: S::u32s,
 ) -> S::u32s {
-    let (alo, ahi) = unpack::<C, S>(s, wa);
-    let (blo, bhi) = unpack::<C, S>(s, wb);
-    pack::<C, S>(s, k.apply_on(s, alo, blo), k.apply_on(s, ahi, bhi))
+    let (alo, ahi) = C::unpack(s, wa);
+    let (blo, bhi) = C::unpack(s, wb);
+    C::pack(s, k.apply_on(s, alo, blo), k.apply_on(s, ahi, bhi))
 }
 
-struct HMap<'a, C, K> {
+struct HMap<'a, K> {
     k: K,
     src: &'a [u16],
     dst: &'a mut [u16],
-    c: PhantomData<C>,
 }
 
-impl<C: Codec, K: UnaryKernelOn<f32>> WithSimd for HMap<'_, C, K> {
-    type Output = ();
+impl<K: UnaryKernelOn<f32>> HalfJob for HMap<'_, K> {
     #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let HMap { k, src, dst, .. } = self;
+    fn run<C: Codec, S: Simd>(self, simd: S) {
+        let HMap { k, src, dst } = self;
         check_len("input and output", src.len(), dst.len());
         let n = step::<S>();
         let mut s_it = src.chunks_exact(n);
@@ -358,17 +643,15 @@ impl<C: Codec, K: UnaryKernelOn<f32>> WithSimd for HMap<'_, C, K> {
     }
 }
 
-struct HMapInPlace<'a, C, K> {
+struct HMapInPlace<'a, K> {
     k: K,
     x: &'a mut [u16],
-    c: PhantomData<C>,
 }
 
-impl<C: Codec, K: UnaryKernelOn<f32>> WithSimd for HMapInPlace<'_, C, K> {
-    type Output = ();
+impl<K: UnaryKernelOn<f32>> HalfJob for HMapInPlace<'_, K> {
     #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let HMapInPlace { k, x, .. } = self;
+    fn run<C: Codec, S: Simd>(self, simd: S) {
+        let HMapInPlace { k, x } = self;
         let mut it = x.chunks_exact_mut(step::<S>());
         for c in &mut it {
             let w = unary::<C, K, S>(simd, k, load::<S>(c));
@@ -382,19 +665,17 @@ impl<C: Codec, K: UnaryKernelOn<f32>> WithSimd for HMapInPlace<'_, C, K> {
     }
 }
 
-struct HMap2<'a, C, K> {
+struct HMap2<'a, K> {
     k: K,
     src: &'a [u16],
     a: &'a mut [u16],
     b: &'a mut [u16],
-    c: PhantomData<C>,
 }
 
-impl<C: Codec, K: DualKernelOn<f32>> WithSimd for HMap2<'_, C, K> {
-    type Output = ();
+impl<K: DualKernelOn<f32>> HalfJob for HMap2<'_, K> {
     #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let HMap2 { k, src, a, b, .. } = self;
+    fn run<C: Codec, S: Simd>(self, simd: S) {
+        let HMap2 { k, src, a, b } = self;
         check_len("input and first output", src.len(), a.len());
         check_len("input and second output", src.len(), b.len());
         let n = step::<S>();
@@ -415,19 +696,17 @@ impl<C: Codec, K: DualKernelOn<f32>> WithSimd for HMap2<'_, C, K> {
     }
 }
 
-struct HZip<'a, C, K> {
+struct HZip<'a, K> {
     k: K,
     a: &'a [u16],
     b: &'a [u16],
     dst: &'a mut [u16],
-    c: PhantomData<C>,
 }
 
-impl<C: Codec, K: BinaryKernelOn<f32>> WithSimd for HZip<'_, C, K> {
-    type Output = ();
+impl<K: BinaryKernelOn<f32>> HalfJob for HZip<'_, K> {
     #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let HZip { k, a, b, dst, .. } = self;
+    fn run<C: Codec, S: Simd>(self, simd: S) {
+        let HZip { k, a, b, dst } = self;
         check_len("first input and output", a.len(), dst.len());
         check_len("second input and output", b.len(), dst.len());
         let n = step::<S>();
@@ -450,18 +729,16 @@ impl<C: Codec, K: BinaryKernelOn<f32>> WithSimd for HZip<'_, C, K> {
     }
 }
 
-struct HZipInPlace<'a, C, K> {
+struct HZipInPlace<'a, K> {
     k: K,
     a: &'a [u16],
     b: &'a mut [u16],
-    c: PhantomData<C>,
 }
 
-impl<C: Codec, K: BinaryKernelOn<f32>> WithSimd for HZipInPlace<'_, C, K> {
-    type Output = ();
+impl<K: BinaryKernelOn<f32>> HalfJob for HZipInPlace<'_, K> {
     #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let HZipInPlace { k, a, b, .. } = self;
+    fn run<C: Codec, S: Simd>(self, simd: S) {
+        let HZipInPlace { k, a, b } = self;
         check_len("first input and second input/output", a.len(), b.len());
         let n = step::<S>();
         let mut a_it = a.chunks_exact(n);
@@ -480,5 +757,150 @@ impl<C: Codec, K: BinaryKernelOn<f32>> WithSimd for HZipInPlace<'_, C, K> {
             );
             store_tail::<S>(b_tail, w);
         }
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    //! The native codecs against the portable ones and the `half` crate, bit for bit (NaN
+    //! payloads included): widening every half value, and narrowing every f32 whose upper 16
+    //! bits are any pattern and whose lower 16 bits are one of a set that covers every rounding
+    //! case (ties, above and below them, at both parities) of both types. The tokens are used
+    //! directly, outside `vectorize`, so this is slow per element but checks the same code.
+    use super::native::{Bf16Native, F16Native, V3F16c, V4Bf16};
+    use super::*;
+    use pulp::x86::{V3, V4};
+
+    const LOW: [u32; 24] = [
+        0, 1, 0x0FFF, 0x1000, 0x1001, 0x1FFF, 0x2000, 0x3000, 0x5000, 0x7FFF, 0x8000, 0x8001,
+        0x9000, 0xBFFF, 0xC000, 0xC001, 0xDFFF, 0xE000, 0xEFFF, 0xF000, 0xF001, 0xFFFF, 0x1234,
+        0xBEEF,
+    ];
+
+    /// The pair-vector position of each lane of `(lo, hi)`: the codec unpacks small integers
+    /// (exact in both types) that name their own positions.
+    fn positions<C: Codec, S: Simd, H: Copy + Into<u16>>(
+        s: S,
+        from_f32: impl Fn(f32) -> H,
+    ) -> Vec<usize> {
+        let n = step::<S>();
+        let iota: Vec<u16> = (0..n).map(|i| from_f32(i as f32).into()).collect();
+        let (lo, hi) = C::unpack(s, load::<S>(&iota));
+        let (lo, hi) = (bytemuck::bytes_of(&lo), bytemuck::bytes_of(&hi));
+        let lanes: &[f32] = bytemuck::cast_slice(lo);
+        let lanes2: &[f32] = bytemuck::cast_slice(hi);
+        lanes.iter().chain(lanes2).map(|&p| p as usize).collect()
+    }
+
+    fn widen_all<C: Codec, S: Simd>(s: S, pos: &[usize], h: &[u16]) -> Vec<u32> {
+        let n = step::<S>();
+        let mut out = vec![0u32; h.len()];
+        for (c, o) in h.chunks_exact(n).zip(out.chunks_exact_mut(n)) {
+            let (lo, hi) = C::unpack(s, load::<S>(c));
+            let mut lanes: Vec<u32> = bytemuck::cast_slice(bytemuck::bytes_of(&lo)).to_vec();
+            lanes.extend_from_slice(bytemuck::cast_slice(bytemuck::bytes_of(&hi)));
+            for (l, &p) in lanes.iter().zip(pos) {
+                o[p] = *l;
+            }
+        }
+        out
+    }
+
+    fn narrow_all<C: Codec, S: Simd>(s: S, pos: &[usize], x: &[u32]) -> Vec<u16> {
+        let n = step::<S>();
+        let mut out = vec![0u16; x.len()];
+        for (c, o) in x.chunks_exact(n).zip(out.chunks_exact_mut(n)) {
+            let mut lanes = vec![0u32; n];
+            for (l, &p) in lanes.iter_mut().zip(pos) {
+                *l = c[p];
+            }
+            let (mut lo, mut hi) = (S::f32s::zeroed(), S::f32s::zeroed());
+            bytemuck::bytes_of_mut(&mut lo).copy_from_slice(bytemuck::cast_slice(&lanes[..n / 2]));
+            bytemuck::bytes_of_mut(&mut hi).copy_from_slice(bytemuck::cast_slice(&lanes[n / 2..]));
+            store::<S>(o, C::pack(s, lo, hi));
+        }
+        out
+    }
+
+    fn all_halves() -> Vec<u16> {
+        (0..=u16::MAX).collect()
+    }
+
+    fn f32_cases() -> Vec<u32> {
+        (0..=u16::MAX as u32)
+            .flat_map(|hi| LOW.iter().map(move |&lo| (hi << 16) | lo))
+            .collect()
+    }
+
+    fn check<C: Codec, P: Codec, S: Simd, H: Copy + Into<u16>>(
+        s: S,
+        name: &str,
+        from_f32: impl Fn(f32) -> H + Copy,
+        to_f32: impl Fn(u16) -> f32,
+    ) {
+        let (pc, pp) = (
+            positions::<C, S, H>(s, from_f32),
+            positions::<P, S, H>(s, from_f32),
+        );
+        let h = all_halves();
+        let (wn, wp) = (widen_all::<C, S>(s, &pc, &h), widen_all::<P, S>(s, &pp, &h));
+        for (i, &b) in h.iter().enumerate() {
+            let want = to_f32(b).to_bits();
+            // bf16 widening is exact, so a signaling NaN stays signaling where the `half`
+            // crate quiets it; f16 widening quiets NaNs like the crate and F16C.
+            let q = if f32::from_bits(want).is_nan() {
+                0x0040_0000
+            } else {
+                0
+            };
+            assert_eq!(wn[i] | q, want, "{name} native widen {b:#06x}");
+            assert_eq!(wp[i] | q, want, "{name} portable widen {b:#06x}");
+            assert_eq!(wn[i], wp[i], "{name} native vs portable widen {b:#06x}");
+        }
+        let x = f32_cases();
+        let (nn, np) = (
+            narrow_all::<C, S>(s, &pc, &x),
+            narrow_all::<P, S>(s, &pp, &x),
+        );
+        for (i, &b) in x.iter().enumerate() {
+            let want: u16 = from_f32(f32::from_bits(b)).into();
+            assert_eq!(nn[i], want, "{name} native narrow {b:#010x}");
+            assert_eq!(np[i], want, "{name} portable narrow {b:#010x}");
+        }
+    }
+
+    fn bf(x: f32) -> u16 {
+        bf16::from_f32(x).to_bits()
+    }
+    fn hf(x: f32) -> u16 {
+        f16::from_f32(x).to_bits()
+    }
+    fn bf_w(b: u16) -> f32 {
+        bf16::from_bits(b).to_f32()
+    }
+    fn hf_w(b: u16) -> f32 {
+        f16::from_bits(b).to_f32()
+    }
+
+    #[test]
+    fn native_codecs_match_portable_and_half_crate() {
+        let mut ran = 0;
+        if let Some(v4) = V4::try_new() {
+            check::<F16Native, F16Codec, V4, u16>(v4, "f16 avx512", hf, hf_w);
+            ran += 1;
+            if V4Bf16::try_new().is_some() {
+                check::<Bf16Native, Bf16Codec, V4, u16>(v4, "bf16 avx512", bf, bf_w);
+                ran += 1;
+            }
+        }
+        if let (Some(v3), Some(_)) = (V3::try_new(), V3F16c::try_new()) {
+            check::<F16Native, F16Codec, V3, u16>(v3, "f16 avx2", hf, hf_w);
+            ran += 1;
+        }
+        // The portable codecs alone on the scalar token (2 values per pair vector).
+        let sc = pulp::Scalar::new();
+        check::<F16Codec, F16Codec, pulp::Scalar, u16>(sc, "f16 scalar", hf, hf_w);
+        check::<Bf16Codec, Bf16Codec, pulp::Scalar, u16>(sc, "bf16 scalar", bf, bf_w);
+        eprintln!("native codec checks run: {ran}");
     }
 }
