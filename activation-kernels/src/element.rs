@@ -55,20 +55,30 @@
 //! lies within those few f32 ULPs of a rounding tie of the half type, and never more than 1 ULP
 //! of the half type away (measured over all 2^16 inputs of both types by the crate's tests).
 //!
-//! The conversions are integer operations on the u32 lanes of the same vectors (no F16C, no
-//! AVX-512 BF16 instructions), so every ISA gives the same bits:
-//! * two half values are loaded per 32-bit lane; each is moved to the upper 16 bits of its own
-//!   lane (the lower 16 bits zero), which is already the f32 for bf16; for f16 the exponent is
-//!   re-biased, subnormals are normalised with one exact f32 subtraction, and infinities/NaN
-//!   keep their class;
-//! * f32 → bf16 adds `0x7FFF` plus the lowest kept bit and truncates; NaN keeps its sign and
-//!   upper payload and is made quiet;
-//! * f32 → f16 re-biases and rounds in the integer domain with the same trick, results in the
-//!   f16 subnormal range round through one exact-by-construction f32 addition (which rounds to
-//!   nearest even in hardware), overflow gives `±inf`, NaN gives the quiet NaN `0x7E00` with
-//!   the input's sign.
+//! The conversions use the CPU's own instructions where they pay and integer operations on the
+//! u32 lanes elsewhere; both give the same bits (checked on every half value and every rounding
+//! case), so every ISA gives the same results:
+//! * f16 on AVX2 (F16C) and AVX-512 (AVX-512F): `vcvtph2ps` / `vcvtps2ph` with round to
+//!   nearest even. About 2x (sigmoid) to 5x (relu) faster than the integer code at 4096
+//!   elements on the Zen 5 development machine.
+//! * bf16 on AVX-512 with AVX512_BF16: `vcvtne2ps2bf16` narrows two f32 vectors at once; the
+//!   instruction flushes f32 subnormals to zero, so a vector holding one takes the integer
+//!   rounding instead. Widening bf16 is a shift everywhere. 4–8% faster than the integer code
+//!   there, within the run-to-run noise of one measurement.
+//! * Portable integer code (scalar, NEON, bf16 on AVX2): two half values are loaded per 32-bit
+//!   lane; each is moved to the upper 16 bits of its own lane (the lower 16 bits zero), which
+//!   is already the f32 for bf16; for f16 the exponent is re-biased, subnormals are normalised
+//!   with one exact f32 subtraction, and infinities/NaN keep their class. f32 → bf16 adds
+//!   `0x7FFF` plus the lowest kept bit and truncates; f32 → f16 re-biases and rounds in the
+//!   integer domain with the same trick, results in the f16 subnormal range round through one
+//!   exact-by-construction f32 addition (which rounds to nearest even in hardware), overflow
+//!   gives `±inf`.
+//! * NaN: f16 → f32 makes the NaN quiet and keeps its payload; f32 → half keeps the sign and
+//!   the upper payload bits and makes it quiet. These are the CPUs' rules and the `half`
+//!   crate's, on every ISA; bf16 → f32 is exact (a signaling NaN stays signaling until the
+//!   activation's arithmetic quiets it).
 //!
-//! NaN in gives NaN out (payloads are not part of the contract), `±inf` give the activation's
+//! NaN in gives NaN out (which NaN depends on the activation's arithmetic), `±inf` give the activation's
 //! limits rounded into the type.
 
 use crate::Isa;
@@ -191,7 +201,7 @@ macro_rules! act_via_element {
 #[cfg(feature = "half")]
 mod halves;
 #[cfg(feature = "half")]
-pub(crate) use halves::Codec;
+pub(crate) use halves::{Codec, HalfJob, HalfKind};
 
 impl sealed::Sealed for f32 {
     act_via_element!();

@@ -103,15 +103,18 @@ assert!(dx.iter().all(|d| d.to_f32().abs() < 0.01)); // y·(1 - Σ y), Σ y ≈ 
 
 **Method.** Each row is widened to f32 (exactly) and computed with the f32 arithmetic above
 (same blocks, slots and evaluation order); each result is rounded **to nearest, ties to
-even** into the half type with the integer conversions of [`crate::element`] (vectorized on
-every ISA, the same bits everywhere). So a half result is always the f32 function of the
-widened row rounded once, and is **bit-identical on every ISA**; on `f32` the generic
-methods are the [`RowActivation`] ones. No f32 row is stored (no allocation, `no_std`):
-every pass widens its 16-element block again from the input, and softmax recomputes
-`2^64·e^(x - m)` in its last pass rather than keeping it: the input is read three times and
-exp evaluated twice per element. Measured forward throughput on AVX-512 (this crate's
-development VM, rows of 1024 to 32768): bf16 about 50% (softmax) to 65% (log-softmax) of
-the f32 path, f16 about 35–50%; backward about 40%. Backward widens `y` and `dy` the same
+even** into the half type with the conversions of [`crate::element`] (vectorized on every
+ISA, native instructions where they pay, the same bits everywhere). So a half result is
+always the f32 function of the widened row rounded once, and is **bit-identical on every
+ISA**; on `f32` the generic methods are the [`RowActivation`] ones. No f32 row is stored on
+the heap (no allocation, `no_std`): every pass widens its 16-element block again from the
+input; softmax and softmin keep `2^64·e^(x - m)` of a row's first 1024 elements in a 4 KiB
+stack buffer between the passes and recompute it for the rest (same bits either way).
+Measured forward throughput on AVX-512 (the Zen 5 development machine, 2026-12-02, 64-byte
+aligned buffers): rows of 1024, softmax bf16 1.14 and f16 1.19 elem/ns against f32 1.43 in
+the same run (80–83%; 0.47 and 0.32 before the buffer and native conversions), log-softmax
+84%; rows of 4096, where three quarters of the exponentials are recomputed, softmax 61–63%.
+Backward widens `y` and `dy` the same
 way, forms `dx` in f32 and rounds once. The special rows follow the policy above (NaN,
 zeros for [`MaskedRows::Zero`]).
 
@@ -159,16 +162,12 @@ results, 0.15% of log-softmax results are not correctly rounded).
 //! machine): 28–37% of the f32 path forward (0.36–0.44 elements/ns), 33–57% backward.
 
 use crate::Isa;
-#[cfg(feature = "half")]
-use crate::element::Codec;
 use crate::element::Element;
-use crate::kernel::check_len;
 #[cfg(feature = "half")]
-use crate::math::vec::U;
+use crate::element::{Codec, HalfJob, HalfKind};
+use crate::kernel::check_len;
 use crate::math::{V, exp, exp_dw_2p64, ln1p};
 use crate::reduce::{SLOTS, Slots, vecs, vecs_mut};
-#[cfg(feature = "half")]
-use core::marker::PhantomData;
 use pulp::{Simd, WithSimd};
 
 /// What to do with a row whose every element is `-inf`.
@@ -1258,7 +1257,7 @@ impl<A: RowActivation + Into<RowFunction>> RowActivationExt for A {}
 /// Forward over half values (their bits), `C` the type's conversions.
 #[cfg(feature = "half")]
 #[track_caller]
-pub(crate) fn half_forward_on<C: Codec>(
+pub(crate) fn half_forward_on<H: HalfKind>(
     f: RowFunction,
     isa: Isa,
     x: &[u16],
@@ -1268,19 +1267,21 @@ pub(crate) fn half_forward_on<C: Codec>(
     check_len("input and output", x.len(), y.len());
     check_rows(x.len(), row_len);
     let (kind, masked) = f.parts();
-    isa.dispatch(HForward::<C> {
-        kind,
-        masked,
-        row_len,
-        io: HIo::Split(x, y),
-        c: PhantomData,
-    })
+    H::dispatch(
+        isa,
+        HForward {
+            kind,
+            masked,
+            row_len,
+            io: HIo::Split(x, y),
+        },
+    )
 }
 
 /// Forward in place over half values.
 #[cfg(feature = "half")]
 #[track_caller]
-pub(crate) fn half_forward_in_place_on<C: Codec>(
+pub(crate) fn half_forward_in_place_on<H: HalfKind>(
     f: RowFunction,
     isa: Isa,
     x: &mut [u16],
@@ -1288,19 +1289,21 @@ pub(crate) fn half_forward_in_place_on<C: Codec>(
 ) {
     check_rows(x.len(), row_len);
     let (kind, masked) = f.parts();
-    isa.dispatch(HForward::<C> {
-        kind,
-        masked,
-        row_len,
-        io: HIo::InPlace(x),
-        c: PhantomData,
-    })
+    H::dispatch(
+        isa,
+        HForward {
+            kind,
+            masked,
+            row_len,
+            io: HIo::InPlace(x),
+        },
+    )
 }
 
 /// Backward over half values.
 #[cfg(feature = "half")]
 #[track_caller]
-pub(crate) fn half_backward_on<C: Codec>(
+pub(crate) fn half_backward_on<H: HalfKind>(
     f: RowFunction,
     isa: Isa,
     y: &[u16],
@@ -1311,14 +1314,16 @@ pub(crate) fn half_backward_on<C: Codec>(
     check_len("y and dx", y.len(), dx.len());
     check_len("dy and dx", dy.len(), dx.len());
     check_rows(y.len(), row_len);
-    isa.dispatch(HBackward::<C> {
-        kind: f.parts().0,
-        row_len,
-        y,
-        dy,
-        dx,
-        c: PhantomData,
-    })
+    H::dispatch(
+        isa,
+        HBackward {
+            kind: f.parts().0,
+            row_len,
+            y,
+            dy,
+            dx,
+        },
+    )
 }
 
 /// Input/output of a half forward pass (the values' bits).
@@ -1367,26 +1372,14 @@ fn load_block_h<C: Codec, S: Simd>(s: S, src: &[u16], pad: u16) -> [S::f32s; SLO
             b
         }
     };
-    // Each half value in the upper 16 bits of its own u32 lane (the codecs' convention).
-    let w: [u32; SLOTS] = core::array::from_fn(|i| (b[i] as u32) << 16);
-    let mut out = [s.splat_f32s(0.0); SLOTS];
-    let n_vec = SLOTS / S::F32_LANES;
-    for (o, &v) in out[..n_vec].iter_mut().zip(S::as_simd_u32s(&w).0) {
-        *o = C::widen(U { s, v }).v;
-    }
-    out
+    C::widen_block(s, &b)
 }
 
 /// Rounds the first `dst.len()` (≤ `SLOTS`) lanes of a block into half values.
 #[cfg(feature = "half")]
 #[inline(always)]
 fn store_block_h<C: Codec, S: Simd>(s: S, dst: &mut [u16], v: &[S::f32s; SLOTS]) {
-    let n_vec = SLOTS / S::F32_LANES;
-    let mut w = [0u32; SLOTS];
-    for (o, &x) in S::as_mut_simd_u32s(&mut w).0.iter_mut().zip(&v[..n_vec]) {
-        *o = C::narrow(V::new(s, x)).v;
-    }
-    let h: [u16; SLOTS] = core::array::from_fn(|i| (w[i] >> 16) as u16);
+    let h = C::narrow_block(s, v);
     match dst.first_chunk_mut::<SLOTS>() {
         Some(b) => *b = h,
         None => {
@@ -1435,19 +1428,17 @@ fn row_max_h<C: Codec, S: Simd>(s: S, x: &[u16], neg: bool) -> (f32, bool) {
 
 /// The forward driver over half values.
 #[cfg(feature = "half")]
-struct HForward<'a, C> {
+struct HForward<'a> {
     kind: Kind,
     masked: MaskedRows,
     row_len: usize,
     io: HIo<'a>,
-    c: PhantomData<C>,
 }
 
 #[cfg(feature = "half")]
-impl<C: Codec> WithSimd for HForward<'_, C> {
-    type Output = ();
+impl HalfJob for HForward<'_> {
     #[inline(always)]
-    fn with_simd<S: Simd>(self, s: S) {
+    fn run<C: Codec, S: Simd>(self, s: S) {
         let HForward {
             kind,
             masked,
@@ -1458,15 +1449,23 @@ impl<C: Codec> WithSimd for HForward<'_, C> {
         if row_len == 0 {
             return;
         }
+        // The exponentials of each row's first `E_BUF` values, kept between the passes.
+        let mut e_buf = [[0.0f32; SLOTS]; E_BUF / SLOTS];
         for r in 0..io.len() / row_len {
-            forward_row_h::<C, S>(s, kind, masked, &mut io, r * row_len, row_len);
+            forward_row_h::<C, S>(s, kind, masked, &mut io, &mut e_buf, r * row_len, row_len);
         }
     }
 }
 
+/// How many exponentials of a half row the forward pass keeps (4 KiB of stack) so softmax and
+/// softmin need not recompute them; past that they are recomputed (same bits).
+#[cfg(feature = "half")]
+const E_BUF: usize = 1024;
+
 /// One row of half values: the arithmetic of [`forward_row`] on the widened row, block by
 /// block. Nothing is written before the last pass (which reads each block before writing
-/// it), so in place works; softmax recomputes `e` in its last pass instead of storing it.
+/// it), so in place works. The output cannot hold the f32 exponentials between the passes as
+/// in f32, so softmax keeps the first [`E_BUF`] of them in `e_buf` and recomputes the rest.
 #[cfg(feature = "half")]
 #[inline(always)]
 fn forward_row_h<C: Codec, S: Simd>(
@@ -1474,6 +1473,7 @@ fn forward_row_h<C: Codec, S: Simd>(
     kind: Kind,
     masked: MaskedRows,
     io: &mut HIo<'_>,
+    e_buf: &mut [[f32; SLOTS]; E_BUF / SLOTS],
     start: usize,
     n: usize,
 ) {
@@ -1496,10 +1496,16 @@ fn forward_row_h<C: Codec, S: Simd>(
     );
     // Pass 1: S' = Σ 2^64·e^(x - m) in the fixed slots.
     let mut slots = Slots::<S>::new(s);
-    for b in io.input()[start..start + n].chunks(SLOTS) {
+    let keep = kind != Kind::LogSoftmax;
+    for (bi, b) in io.input()[start..start + n].chunks(SLOTS).enumerate() {
         let xv = load_block_h::<C, S>(s, b, pad);
+        let mut kept = e_buf.get_mut(bi).filter(|_| keep);
         for (j, &v) in xv[..n_vec].iter().enumerate() {
-            slots.add(s, j, exp_term(V::new(s, v), mv, neg), V::splat(s, 0.0));
+            let e = exp_term(V::new(s, v), mv, neg);
+            if let Some(k) = kept.as_deref_mut() {
+                S::as_mut_simd_f32s(k).0[j] = e.v;
+            }
+            slots.add(s, j, e, V::splat(s, 0.0));
         }
     }
     let (sum, sum_lo) = slots.total(n_vec);
@@ -1519,15 +1525,30 @@ fn forward_row_h<C: Codec, S: Simd>(
     while i < n {
         let k = (n - i).min(SLOTS);
         let (lo, hi) = (start + i, start + i + k);
-        let mut xv = load_block_h::<C, S>(s, &io.input()[lo..hi], if log { 0 } else { pad });
-        for v in xv[..n_vec].iter_mut() {
-            let x = V::new(s, *v);
-            *v = if log {
-                log_term(x, mv, l).v
-            } else {
-                scale_term(exp_term(x, mv, neg), rv, rlv).v
-            };
-        }
+        let xv = match e_buf.get(i / SLOTS).filter(|_| keep) {
+            // Softmax/softmin block whose exponentials pass 1 kept.
+            Some(kept) => {
+                let mut xv = [s.splat_f32s(0.0); SLOTS];
+                xv[..n_vec].copy_from_slice(&S::as_simd_f32s(kept).0[..n_vec]);
+                for v in xv[..n_vec].iter_mut() {
+                    *v = scale_term(V::new(s, *v), rv, rlv).v;
+                }
+                xv
+            }
+            None => {
+                let mut xv =
+                    load_block_h::<C, S>(s, &io.input()[lo..hi], if log { 0 } else { pad });
+                for v in xv[..n_vec].iter_mut() {
+                    let x = V::new(s, *v);
+                    *v = if log {
+                        log_term(x, mv, l).v
+                    } else {
+                        scale_term(exp_term(x, mv, neg), rv, rlv).v
+                    };
+                }
+                xv
+            }
+        };
         store_block_h::<C, S>(s, &mut io.output()[lo..hi], &xv);
         i += k;
     }
@@ -1535,20 +1556,18 @@ fn forward_row_h<C: Codec, S: Simd>(
 
 /// The backward driver over half values.
 #[cfg(feature = "half")]
-struct HBackward<'a, C> {
+struct HBackward<'a> {
     kind: Kind,
     row_len: usize,
     y: &'a [u16],
     dy: &'a [u16],
     dx: &'a mut [u16],
-    c: PhantomData<C>,
 }
 
 #[cfg(feature = "half")]
-impl<C: Codec> WithSimd for HBackward<'_, C> {
-    type Output = ();
+impl HalfJob for HBackward<'_> {
     #[inline(always)]
-    fn with_simd<S: Simd>(self, s: S) {
+    fn run<C: Codec, S: Simd>(self, s: S) {
         let HBackward {
             kind,
             row_len,

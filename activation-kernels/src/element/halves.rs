@@ -4,6 +4,7 @@
 use super::*;
 use crate::math::V;
 use crate::math::vec::U;
+use crate::reduce::SLOTS;
 use crate::rowwise;
 use core::marker::PhantomData;
 use half::slice::HalfFloatSliceExt;
@@ -12,12 +13,12 @@ use pulp::bytemuck::{self, Zeroable};
 use pulp::{Simd, WithSimd};
 
 macro_rules! half_element {
-    ($t:ty, $codec:ty, $dispatch:ident) => {
+    ($t:ty, $kind:ty) => {
         impl sealed::Sealed for $t {
             act_via_element!();
             #[track_caller]
             fn row_forward_on(f: RowFunction, isa: Isa, x: &[$t], y: &mut [$t], row_len: usize) {
-                rowwise::half_forward_on::<$codec>(
+                rowwise::half_forward_on::<$kind>(
                     f,
                     isa,
                     x.reinterpret_cast(),
@@ -27,7 +28,7 @@ macro_rules! half_element {
             }
             #[track_caller]
             fn row_forward_in_place_on(f: RowFunction, isa: Isa, x: &mut [$t], row_len: usize) {
-                rowwise::half_forward_in_place_on::<$codec>(
+                rowwise::half_forward_in_place_on::<$kind>(
                     f,
                     isa,
                     x.reinterpret_cast_mut(),
@@ -43,7 +44,7 @@ macro_rules! half_element {
                 dx: &mut [$t],
                 row_len: usize,
             ) {
-                rowwise::half_backward_on::<$codec>(
+                rowwise::half_backward_on::<$kind>(
                     f,
                     isa,
                     y.reinterpret_cast(),
@@ -60,7 +61,7 @@ macro_rules! half_element {
             #[track_caller]
             fn map_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, src: &[$t], dst: &mut [$t]) {
                 check_len("input and output", src.len(), dst.len());
-                $dispatch(
+                <$kind>::dispatch(
                     isa,
                     HMap {
                         k,
@@ -71,7 +72,7 @@ macro_rules! half_element {
             }
             #[inline]
             fn map_in_place_on<K: UnaryKernelOn<f32>>(isa: Isa, k: K, x: &mut [$t]) {
-                $dispatch(
+                <$kind>::dispatch(
                     isa,
                     HMapInPlace {
                         k,
@@ -90,7 +91,7 @@ macro_rules! half_element {
             ) {
                 check_len("input and first output", src.len(), a.len());
                 check_len("input and second output", src.len(), b.len());
-                $dispatch(
+                <$kind>::dispatch(
                     isa,
                     HMap2 {
                         k,
@@ -105,7 +106,7 @@ macro_rules! half_element {
             fn zip_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[$t], b: &[$t], dst: &mut [$t]) {
                 check_len("first input and output", a.len(), dst.len());
                 check_len("second input and output", b.len(), dst.len());
-                $dispatch(
+                <$kind>::dispatch(
                     isa,
                     HZip {
                         k,
@@ -119,7 +120,7 @@ macro_rules! half_element {
             #[track_caller]
             fn zip_in_place_on<K: BinaryKernelOn<f32>>(isa: Isa, k: K, a: &[$t], b: &mut [$t]) {
                 check_len("first input and second input/output", a.len(), b.len());
-                $dispatch(
+                <$kind>::dispatch(
                     isa,
                     HZipInPlace {
                         k,
@@ -131,8 +132,8 @@ macro_rules! half_element {
         }
     };
 }
-half_element!(bf16, Bf16Codec, dispatch_bf16);
-half_element!(f16, F16Codec, dispatch_f16);
+half_element!(bf16, Bf16Kind);
+half_element!(f16, F16Kind);
 
 // ---------------------------------------------------------------------------------------------
 // Conversions on u32 lanes. Convention: a half value sits in the upper 16 bits of its lane,
@@ -193,6 +194,51 @@ pub(crate) trait Codec: 'static {
     fn pack<S: Simd>(s: S, lo: S::f32s, hi: S::f32s) -> S::u32s {
         let lo = shr::<16, S>(Self::narrow(V::new(s, lo)));
         or(lo, Self::narrow(V::new(s, hi))).v
+    }
+    /// A block of `SLOTS` half values widened in order: value `j·lanes + i` in lane `i` of
+    /// vector `j` (the row-wise functions' block layout); vectors past `SLOTS / lanes` are 0.
+    #[inline(always)]
+    fn widen_block<S: Simd>(s: S, b: &[u16; SLOTS]) -> [S::f32s; SLOTS] {
+        // Each half value in the upper 16 bits of its own u32 lane (the codecs' convention).
+        let w: [u32; SLOTS] = core::array::from_fn(|i| (b[i] as u32) << 16);
+        let mut out = [s.splat_f32s(0.0); SLOTS];
+        for (o, &v) in out.iter_mut().zip(S::as_simd_u32s(&w).0) {
+            *o = Self::widen(U { s, v }).v;
+        }
+        out
+    }
+    /// The inverse of [`Codec::widen_block`], rounding each value.
+    #[inline(always)]
+    fn narrow_block<S: Simd>(s: S, v: &[S::f32s; SLOTS]) -> [u16; SLOTS] {
+        let mut w = [0u32; SLOTS];
+        for (o, &x) in S::as_mut_simd_u32s(&mut w).0.iter_mut().zip(v) {
+            *o = Self::narrow(V::new(s, x)).v;
+        }
+        core::array::from_fn(|i| (w[i] >> 16) as u16)
+    }
+}
+
+/// A half type: its codecs and how its jobs are dispatched.
+pub(crate) trait HalfKind {
+    /// Runs `job` on `isa`, natively converting where the CPU can.
+    fn dispatch<J: HalfJob>(isa: Isa, job: J);
+}
+
+/// `half::bf16`.
+pub(crate) struct Bf16Kind;
+impl HalfKind for Bf16Kind {
+    #[inline(always)]
+    fn dispatch<J: HalfJob>(isa: Isa, job: J) {
+        dispatch_bf16(isa, job)
+    }
+}
+
+/// `half::f16`.
+pub(crate) struct F16Kind;
+impl HalfKind for F16Kind {
+    #[inline(always)]
+    fn dispatch<J: HalfJob>(isa: Isa, job: J) {
+        dispatch_f16(isa, job)
     }
 }
 
@@ -314,7 +360,7 @@ fn portable<C: Codec, J: HalfJob>(isa: Isa, job: J) {
 
 /// Runs a bf16 job on `isa`, natively converting where the CPU can.
 #[inline(always)]
-pub(crate) fn dispatch_bf16<J: HalfJob>(isa: Isa, job: J) {
+fn dispatch_bf16<J: HalfJob>(isa: Isa, job: J) {
     #[cfg(target_arch = "x86_64")]
     if isa == Isa::Avx512
         && let Some(t) = native::V4Bf16::try_new()
@@ -326,7 +372,7 @@ pub(crate) fn dispatch_bf16<J: HalfJob>(isa: Isa, job: J) {
 
 /// Runs an f16 job on `isa`, natively converting where the CPU can.
 #[inline(always)]
-pub(crate) fn dispatch_f16<J: HalfJob>(isa: Isa, job: J) {
+fn dispatch_f16<J: HalfJob>(isa: Isa, job: J) {
     #[cfg(target_arch = "x86_64")]
     match isa {
         Isa::Avx2 => {
@@ -343,7 +389,7 @@ pub(crate) fn dispatch_f16<J: HalfJob>(isa: Isa, job: J) {
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod native {
     //! The x86 conversion instructions (see the dispatch notes above).
-    use super::{Bf16Codec, Codec, F16Codec, HalfJob, U, V};
+    use super::{Bf16Codec, Codec, F16Codec, HalfJob, SLOTS, U, V};
     use core::any::Any;
     use core::arch::x86_64::*;
     use core::marker::PhantomData;
@@ -472,6 +518,47 @@ pub(crate) mod native {
             }
             F16Codec::pack(s, lo, hi)
         }
+        #[inline(always)]
+        fn widen_block<S: Simd>(s: S, b: &[u16; SLOTS]) -> [S::f32s; SLOTS] {
+            let any = &s as &dyn Any;
+            let mut out = [s.splat_f32s(0.0); SLOTS];
+            if any.is::<V4>() {
+                let h: __m256i = cast(*b);
+                // SAFETY: `S` is V4, so AVX-512F is available.
+                out[0] = cast(unsafe { _mm512_cvtph_ps(h) });
+                return out;
+            }
+            if any.is::<V3>() {
+                let h: [__m128i; 2] = cast(*b);
+                // SAFETY: with V3 this codec only runs under `V3F16c`, which checked F16C.
+                unsafe {
+                    out[0] = cast(_mm256_cvtph_ps(h[0]));
+                    out[1] = cast(_mm256_cvtph_ps(h[1]));
+                }
+                return out;
+            }
+            F16Codec::widen_block(s, b)
+        }
+        #[inline(always)]
+        fn narrow_block<S: Simd>(s: S, v: &[S::f32s; SLOTS]) -> [u16; SLOTS] {
+            const RNE: i32 = _MM_FROUND_TO_NEAREST_INT;
+            let any = &s as &dyn Any;
+            if any.is::<V4>() {
+                // SAFETY: `S` is V4, so AVX-512F is available.
+                return cast(unsafe { _mm512_cvtps_ph::<RNE>(cast(v[0])) });
+            }
+            if any.is::<V3>() {
+                // SAFETY: with V3 this codec only runs under `V3F16c`, which checked F16C.
+                let h: [__m128i; 2] = unsafe {
+                    [
+                        _mm256_cvtps_ph::<RNE>(cast(v[0])),
+                        _mm256_cvtps_ph::<RNE>(cast(v[1])),
+                    ]
+                };
+                return cast(h);
+            }
+            F16Codec::narrow_block(s, v)
+        }
     }
 
     /// bf16 with `vcvtne2ps2bf16`. Only dispatched for V4 under [`V4Bf16`]; any other token
@@ -540,6 +627,33 @@ pub(crate) mod native {
                 return cast(w);
             }
             Bf16Codec::pack(s, lo, hi)
+        }
+        #[inline(always)]
+        fn widen_block<S: Simd>(s: S, b: &[u16; SLOTS]) -> [S::f32s; SLOTS] {
+            let any = &s as &dyn Any;
+            if let Some(v4) = any.downcast_ref::<V4>() {
+                let f = v4.avx512f;
+                let mut out = [s.splat_f32s(0.0); SLOTS];
+                out[0] = cast(f._mm512_slli_epi32::<16>(f._mm512_cvtepu16_epi32(cast(*b))));
+                return out;
+            }
+            Bf16Codec::widen_block(s, b)
+        }
+        #[inline(always)]
+        fn narrow_block<S: Simd>(s: S, v: &[S::f32s; SLOTS]) -> [u16; SLOTS] {
+            let any = &s as &dyn Any;
+            if let Some(v4) = any.downcast_ref::<V4>() {
+                let f = v4.avx512f;
+                let x: __m512i = cast(v[0]);
+                let abs = f._mm512_and_si512(x, f._mm512_set1_epi32(0x7FFF_FFFF));
+                let m1 = f._mm512_sub_epi32(abs, f._mm512_set1_epi32(1));
+                if f._mm512_cmplt_epu32_mask(m1, f._mm512_set1_epi32(0x007F_FFFF)) == 0 {
+                    // SAFETY: with V4 this codec only runs under `V4Bf16`, which checked
+                    // AVX512_BF16.
+                    return cast(unsafe { _mm512_cvtneps_pbh(cast(v[0])) });
+                }
+            }
+            Bf16Codec::narrow_block(s, v)
         }
     }
 }
@@ -857,7 +971,41 @@ mod tests {
             assert_eq!(wp[i] | q, want, "{name} portable widen {b:#06x}");
             assert_eq!(wn[i], wp[i], "{name} native vs portable widen {b:#06x}");
         }
+        // The row-wise blocks (same layout for every codec).
+        for c in h.chunks_exact(SLOTS) {
+            let b: &[u16; SLOTS] = c.try_into().unwrap();
+            let (bn, bp) = (C::widen_block(s, b), P::widen_block(s, b));
+            assert_eq!(
+                bytemuck::bytes_of(&bn),
+                bytemuck::bytes_of(&bp),
+                "{name} widen_block at {:#06x}",
+                c[0]
+            );
+        }
         let x = f32_cases();
+        for c in x.chunks_exact(SLOTS) {
+            let mut v = [s.splat_f32s(0.0); SLOTS];
+            let lanes = core::mem::size_of::<S::f32s>() / 4;
+            for (j, vj) in v.iter_mut().enumerate().take(SLOTS / lanes) {
+                bytemuck::bytes_of_mut(vj)
+                    .copy_from_slice(bytemuck::cast_slice(&c[j * lanes..(j + 1) * lanes]));
+            }
+            let want: Vec<u16> = c
+                .iter()
+                .map(|&b| from_f32(f32::from_bits(b)).into())
+                .collect();
+            assert_eq!(
+                &C::narrow_block(s, &v)[..],
+                &want[..],
+                "{name} narrow_block {:#010x}",
+                c[0]
+            );
+            assert_eq!(
+                &P::narrow_block(s, &v)[..],
+                &want[..],
+                "{name} portable narrow_block"
+            );
+        }
         let (nn, np) = (
             narrow_all::<C, S>(s, &pc, &x),
             narrow_all::<P, S>(s, &pp, &x),
