@@ -1265,17 +1265,7 @@ pub(crate) fn half_forward_on<H: HalfKind>(
     row_len: usize,
 ) {
     check_len("input and output", x.len(), y.len());
-    check_rows(x.len(), row_len);
-    let (kind, masked) = f.parts();
-    H::dispatch(
-        isa,
-        HForward {
-            kind,
-            masked,
-            row_len,
-            io: HIo::Split(x, y),
-        },
-    )
+    half_forward_io::<H>(f, isa, HIo::Split(x, y), row_len)
 }
 
 /// Forward in place over half values.
@@ -1287,17 +1277,21 @@ pub(crate) fn half_forward_in_place_on<H: HalfKind>(
     x: &mut [u16],
     row_len: usize,
 ) {
-    check_rows(x.len(), row_len);
+    half_forward_io::<H>(f, isa, HIo::InPlace(x), row_len)
+}
+
+#[cfg(feature = "half")]
+#[track_caller]
+fn half_forward_io<H: HalfKind>(f: RowFunction, isa: Isa, io: HIo<'_>, row_len: usize) {
+    check_rows(io.len(), row_len);
     let (kind, masked) = f.parts();
-    H::dispatch(
-        isa,
-        HForward {
-            kind,
-            masked,
-            row_len,
-            io: HIo::InPlace(x),
-        },
-    )
+    let job = HForward {
+        kind,
+        masked,
+        row_len,
+        io,
+    };
+    H::dispatch(isa, job)
 }
 
 /// Backward over half values.
