@@ -147,7 +147,9 @@
 //! comparisons with `&& || !` inside `select(cond, a, b)` or `if cond { a } else { b }`,
 //! `min`, `max`, `clamp`, `abs`, `sqrt`, `powi(_, n)` and the math core: `exp`, `expm1`, `ln`,
 //! `ln1p`, `tanh`, `sigmoid`, `erf`, `erfc`, `softplus`, and the activation kernels `gelu`, `gelu_tanh`,
-//! `mish`, `tanhshrink`, `swish(x, beta)` (each with its `_grad` where it has one), `mul_exp(m, x)`.
+//! `mish`, `tanhshrink`, `swish(x, beta)` (each with its `_grad` where it has one), `mul_exp(m, x)`,
+//! `softplus_beta(x, beta) = softplus(beta·x)/beta` and `sigmoid_beta(x, beta) = sigmoid(beta·x)`
+//! (the two-argument forms carry `beta·x` unrounded, so a slope costs no accuracy).
 //!
 //! The macro generates one SIMD body generic over the ISA on f32 lanes and one on f64 lanes
 //! (the [`math64`] core), the reference of the same formula in any [`RefFloat`] type (`f64`;
@@ -209,14 +211,16 @@ pub mod __private {
     pub mod math {
         pub use crate::math::{
             erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
-            mish_grad, mul_exp, sigmoid, softplus, softsign, swish, swish_grad, tanh, tanhshrink,
+            mish_grad, mul_exp, sigmoid, sigmoid_beta, softplus, softplus_beta, softsign, swish,
+            swish_grad, tanh, tanhshrink,
         };
     }
     /// f64 vector math for generated f64 SIMD bodies.
     pub mod math64 {
         pub use crate::math64::{
             erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
-            mish_grad, mul_exp, sigmoid, softplus, softsign, swish, swish_grad, tanh, tanhshrink,
+            mish_grad, mul_exp, sigmoid, sigmoid_beta, softplus, softplus_beta, softsign, swish,
+            swish_grad, tanh, tanhshrink,
         };
     }
     /// f64 math for generated references.

@@ -72,6 +72,25 @@ pub fn derivative(g: &mut Graph, id: Id, memo: &mut Vec<Option<Id>>) -> Option<I
             g.mul(gr, da)
         }
         Node::Call2(Func2::SwishGrad, ..) => return None,
+        Node::Call2(f @ (Func2::SoftplusBeta | Func2::SigmoidBeta), a, b) => {
+            // With respect to the first argument only, as for swish.
+            let (da, db) = (derivative(g, a, memo)?, derivative(g, b, memo)?);
+            if !g.is_const(db, 0.0) {
+                return None;
+            }
+            let s = g.intern(Node::Call2(Func2::SigmoidBeta, a, b));
+            let outer = if f == Func2::SoftplusBeta {
+                // softplus(b·a)/b → sigmoid(b·a)·a'.
+                s
+            } else {
+                // sigmoid(b·a) → b·sigmoid(b·a)·sigmoid(-b·a)·a'.
+                let na = g.intern(Node::Neg(a));
+                let sm = g.intern(Node::Call2(Func2::SigmoidBeta, na, b));
+                let ss = g.mul(s, sm);
+                g.mul(b, ss)
+            };
+            g.mul(outer, da)
+        }
         Node::Call2(Func2::MulExp, m, a) => {
             // d/dx m·e^a = (dm + m·da)·e^a.
             let (dm, da) = (derivative(g, m, memo)?, derivative(g, a, memo)?);

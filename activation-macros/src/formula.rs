@@ -119,6 +119,10 @@ pub enum Func2 {
     SwishGrad,
     /// `mul_exp(m, x) = m·e^x`, rounded once.
     MulExp,
+    /// `softplus_beta(x, b) = softplus(b·x)/b`, with `b·x` not rounded first.
+    SoftplusBeta,
+    /// `sigmoid_beta(x, b) = sigmoid(b·x)`, with `b·x` not rounded first.
+    SigmoidBeta,
 }
 
 impl Func2 {
@@ -127,6 +131,8 @@ impl Func2 {
             Func2::Swish => "swish",
             Func2::SwishGrad => "swish_grad",
             Func2::MulExp => "mul_exp",
+            Func2::SoftplusBeta => "softplus_beta",
+            Func2::SigmoidBeta => "sigmoid_beta",
         }
     }
 }
@@ -866,7 +872,7 @@ impl Parser<'_> {
                 let m = self.g.max(a, lo);
                 self.g.min(m, hi)
             }
-            "swish" | "swish_grad" | "mul_exp" => {
+            "swish" | "swish_grad" | "mul_exp" | "softplus_beta" | "sigmoid_beta" => {
                 if !arity(self, 2) {
                     return self.g.konst(0.0);
                 }
@@ -875,6 +881,8 @@ impl Parser<'_> {
                 let f = match name.as_str() {
                     "swish" => Func2::Swish,
                     "swish_grad" => Func2::SwishGrad,
+                    "softplus_beta" => Func2::SoftplusBeta,
+                    "sigmoid_beta" => Func2::SigmoidBeta,
                     _ => Func2::MulExp,
                 };
                 self.g.intern(Node::Call2(f, a, b))
@@ -938,6 +946,9 @@ impl Parser<'_> {
                 known.extend([
                     "swish",
                     "swish_grad",
+                    "mul_exp",
+                    "softplus_beta",
+                    "sigmoid_beta",
                     "min",
                     "max",
                     "clamp",

@@ -217,6 +217,25 @@ fn eval(g: &Graph, x: f64, p: f64) -> Eval {
                         )
                     }
                     Func2::SwishGrad => (swish_grad(va, vb), f64::NAN, f64::NAN),
+                    Func2::SoftplusBeta => {
+                        // d/da = sigmoid(b·a); d/db = (a·sigmoid(b·a) - softplus(b·a)/b)/b.
+                        let (sp, s) = (softplus(vb * va) / vb, sigmoid(vb * va));
+                        let pb = (va * s - sp) / vb;
+                        (
+                            sp,
+                            s * e.d[a] + pb * e.d[b],
+                            s.abs() * e.m[a] + pb.abs() * e.m[b],
+                        )
+                    }
+                    Func2::SigmoidBeta => {
+                        let sp = sigmoid_prime(vb * va);
+                        let (pa, pb) = (vb * sp, va * sp);
+                        (
+                            sigmoid(vb * va),
+                            pa * e.d[a] + pb * e.d[b],
+                            pa.abs() * e.m[a] + pb.abs() * e.m[b],
+                        )
+                    }
                     Func2::MulExp => {
                         let ex = vb.exp();
                         (
@@ -299,6 +318,16 @@ fn rounding(g: &Graph, e: &Eval, id: Id) -> f64 {
         Node::Call2(Func2::MulExp, a, b) => {
             e.v[b].exp() * (r[a] + e.v[a].abs() * r[b]) + 4.0 * EPS * v
         }
+        Node::Call2(Func2::SoftplusBeta, a, b) => {
+            let (va, vb) = (e.v[a], e.v[b]);
+            let s = sigmoid(vb * va);
+            s * r[a] + ((va * s - softplus(vb * va) / vb) / vb).abs() * r[b] + 16.0 * EPS * v
+        }
+        Node::Call2(Func2::SigmoidBeta, a, b) => {
+            let (va, vb) = (e.v[a], e.v[b]);
+            let sp = sigmoid_prime(vb * va);
+            (vb * sp).abs() * r[a] + (va * sp).abs() * r[b] + 16.0 * EPS * v
+        }
         Node::Call2(_, a, b) => {
             let (va, vb) = (e.v[a], e.v[b]);
             swish_grad(va, vb).abs() * r[a]
@@ -364,7 +393,7 @@ fn value(r: &mut Rng, depth: u32) -> String {
     }
     let a = value(r, depth - 1);
     let b = value(r, depth - 1);
-    match r.below(22) {
+    match r.below(24) {
         0..=5 => {
             let op = ["+", "-", "*", "/"][r.below(4) as usize];
             format!("({a} {op} {b})")
@@ -384,10 +413,11 @@ fn value(r: &mut Rng, depth: u32) -> String {
         19 => format!("fma({a}, {b}, {})", value(r, depth - 1)),
         20 => format!("mul_exp({a}, {b})"),
         _ => {
-            // The slope of `swish` must not depend on `x` (the engine differentiates the first
-            // argument only).
+            // The slope of `swish`, `softplus_beta` and `sigmoid_beta` must not depend on `x`
+            // (the engine differentiates the first argument only).
             let slope = ["p", "0.5", "(p * 2.0)", "1.0"][r.below(4) as usize];
-            format!("swish({a}, {slope})")
+            let f = r.pick(&["swish", "softplus_beta", "sigmoid_beta"]);
+            format!("{f}({a}, {slope})")
         }
     }
 }
@@ -585,7 +615,7 @@ fn symbolic_derivative_matches_dual_numbers_and_central_differences() {
         .chain(&[
             "neg", "+", "-", "*", "/", "min", "max", "powi", "fma", "select",
         ])
-        .chain(&["swish", "mul_exp"])
+        .chain(&["swish", "mul_exp", "softplus_beta", "sigmoid_beta"])
     {
         let n = counts.per_kind.get(*k).copied().unwrap_or(0);
         assert!(n >= 200, "`{k}` checked only {n} times: {counts:?}");

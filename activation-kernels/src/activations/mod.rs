@@ -132,8 +132,9 @@ pub struct Elu {
 }
 
 /// `ln(1 + e^(beta·x)) / beta`. Derivative `sigmoid(beta·x)`; from the output,
-/// `-expm1(-beta·y)`. The 2-ULP bound is for `beta = 1` (other values add the rounding of
-/// `beta·x`). For `beta·x > 30` the result is `x` (no overflow of `beta·x` for huge `x`).
+/// `-expm1(-beta·y)`. Both go through `math::softplus_beta`/`math::sigmoid_beta`, which carry
+/// `beta·x` unrounded (rounding it would cost up to `|beta·x|/2` ULP in the left tail), so the
+/// 2-ULP bounds hold for every `beta`, not only the default 1.
 ///
 /// ```
 /// use activation_kernels::{Activation, activations::Softplus};
@@ -147,10 +148,8 @@ pub struct Elu {
 /// ```
 #[activation(
     name = "softplus",
-    // Beyond beta·x = 30 the result is x to far below half an ULP; the select also keeps an
-    // overflowing beta·x (beta > 1, huge x) from turning a finite result into inf.
-    forward = select(beta * x > 30.0, x, softplus(beta * x) / beta),
-    derivative = sigmoid(beta * x),
+    forward = softplus_beta(x, beta),
+    derivative = sigmoid_beta(x, beta),
     output_derivative = -expm1(-beta * y),
     check(beta > 0.0),
     ulp = 2.0,

@@ -69,11 +69,29 @@ pub fn ln<S: Simd>(x: V<S>) -> V<S> {
 /// `ln(1 + x)`. See the module docs.
 #[inline(always)]
 pub fn ln1p<S: Simd>(x: V<S>) -> V<S> {
+    ln1p_core(x, None)
+}
+
+/// `ln(1 + x + xl)` for a double-word argument (`|xl| ≤ ulp(x)`, e.g. the rounding error of an
+/// `e^t` that is passed in `x`): the low word joins `ln1p`'s own correction of `1 + x`, so an
+/// argument known to better than f32 precision is not limited by its rounding. `x` alone
+/// decides the special cases (`xl` is ignored where `x` is `±0`, `-1`, `±inf` or NaN).
+#[inline(always)]
+pub(crate) fn ln1p_dw<S: Simd>(x: V<S>, xl: V<S>) -> V<S> {
+    ln1p_core(x, Some(xl))
+}
+
+#[inline(always)]
+fn ln1p_core<S: Simd>(x: V<S>, xl: Option<V<S>>) -> V<S> {
     let one = x.k(1.0);
     let u = one + x;
     // TwoSum: u + c == 1 + x exactly.
     let bp = u - x;
     let c = (one - bp) + (x - (u - bp));
+    let c = match xl {
+        Some(xl) => c + xl,
+        None => c,
+    };
     let (k, f) = split(u);
     let k0 = k.eq(x.k(0.0));
     // 2^-k from bits (127 - k) << 23; only for k <= 64 (beyond, c/u is far below an ULP and the
@@ -86,7 +104,12 @@ pub fn ln1p<S: Simd>(x: V<S>) -> V<S> {
     let cs = k.gt(x.k(64.0)).select(x.k(0.0), c * inv);
     let corr = cs * f.neg_mul_add(one - f, one);
     let f = k0.select(x, f);
-    let tail = k0.select(x.k(0.0), corr);
+    // With k = 0, f is x itself (exact): the low word adds xl/(1 + x) ≈ xl·(1 - x + x²).
+    let tail0 = match xl {
+        Some(xl) => xl * x.neg_mul_add(one - x, one),
+        None => x.k(0.0),
+    };
+    let tail = k0.select(tail0, corr);
     let res = combine(k, f, tail);
     let res = x.eq(x.k(f32::INFINITY)).select(x, res);
     let res = x.eq(x.k(-1.0)).select(x.k(f32::NEG_INFINITY), res);

@@ -184,6 +184,28 @@ pub fn powi(x: f64, n: i32) -> f64 {
 pub fn fma(a: f64, b: f64, c: f64) -> f64 {
     libm::fma(a, b, c)
 }
+/// `softplus(b·x)/b` (f64 rounds `b·x` to 2^-53, negligible next to the f32 bounds).
+///
+/// ```
+/// use activation_kernels::math::reference as r;
+///
+/// assert_eq!(r::softplus_beta(0.0, 2.0), core::f64::consts::LN_2 / 2.0);
+/// assert_eq!(r::softplus_beta(3.0, 1.0), r::softplus(3.0));
+/// ```
+pub fn softplus_beta(x: f64, b: f64) -> f64 {
+    softplus(b * x) / b
+}
+/// `sigmoid(b·x)`.
+///
+/// ```
+/// use activation_kernels::math::reference as r;
+///
+/// assert_eq!(r::sigmoid_beta(0.0, 2.0), 0.5);
+/// assert_eq!(r::sigmoid_beta(1.5, 2.0), r::sigmoid(3.0));
+/// ```
+pub fn sigmoid_beta(x: f64, b: f64) -> f64 {
+    sigmoid(b * x)
+}
 /// `x·sigmoid(b·x)`.
 ///
 /// ```
@@ -405,6 +427,8 @@ pub trait RefFloat:
     fn swish(x: Self, b: Self) -> Self;
     fn swish_grad(x: Self, b: Self) -> Self;
     fn mul_exp(m: Self, x: Self) -> Self;
+    fn softplus_beta(x: Self, b: Self) -> Self;
+    fn sigmoid_beta(x: Self, b: Self) -> Self;
 }
 
 macro_rules! ref_f64 {
@@ -431,7 +455,7 @@ impl RefFloat for f64 {
         exp(x); expm1(x); ln(x); ln1p(x); tanh(x); sigmoid(x); erf(x); erfc(x); softplus(x);
         softsign(x); gelu(x); gelu_grad(x); gelu_tanh(x); gelu_tanh_grad(x); mish(x);
         mish_grad(x); tanhshrink(x); abs(x); sqrt(x); fma(a, b, c); swish(x, b);
-        swish_grad(x, b); mul_exp(m, x);
+        swish_grad(x, b); mul_exp(m, x); softplus_beta(x, b); sigmoid_beta(x, b);
     }
     #[inline]
     fn powi(x: f64, n: i32) -> f64 {

@@ -217,6 +217,20 @@ pub(crate) fn exp_dd<S: Simd>(hi: V64<S>, lo: V64<S>) -> V64<S> {
     exp_core(hi, lo)
 }
 
+/// `e^(xh + xl)` as a double word `hi + lo` (`|lo| ≤ ulp(hi)`, together within `2^-59` of the
+/// exact value, relative), for `|xh| ≤ 700` (no clamping: callers select away other lanes).
+/// The polynomial's sum is split exactly before the exact `2^n` scaling. Used by
+/// `softplus_beta` to hand `ln1p` more than f64 precision.
+#[inline(always)]
+pub(crate) fn exp_dw<S: Simd>(xh: V64<S>, xl: V64<S>) -> (V64<S>, V64<S>) {
+    let red = reduce(xh, xl);
+    let (hi, lo) = exp_poly2(&red);
+    let p = hi + lo;
+    let pl = (hi - p) + lo;
+    let s = pow2(red.z);
+    (p * s, pl * s)
+}
+
 /// `e^x - 1`, accurate near 0. See the module docs for the method.
 ///
 /// `x < -40` gives `-1`, `x > 709.79` gives `+inf`, `±0` gives `±0`, NaN gives NaN.

@@ -26,13 +26,14 @@ mod tanhshrink;
 
 pub use erf::{erf, erfc};
 pub use exp::{exp, expm1, mul_exp};
-pub(crate) use exp::{exp_dd, mul_exp_dd};
+pub(crate) use exp::{exp_dd, exp_dw, mul_exp_dd};
 pub use gelu::{gelu, gelu_grad};
+pub(crate) use ln::ln1p_dw;
 pub use ln::{ln, ln1p};
 pub use mish::{mish, mish_grad};
 pub use sigmoid::sigmoid;
-pub use softplus::softplus;
+pub use softplus::{softplus, softplus_beta};
 pub use softsign::softsign;
-pub use swish::{gelu_tanh, gelu_tanh_grad, swish, swish_grad};
+pub use swish::{gelu_tanh, gelu_tanh_grad, sigmoid_beta, swish, swish_grad};
 pub use tanh::tanh;
 pub use tanhshrink::tanhshrink;

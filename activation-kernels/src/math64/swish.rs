@@ -33,7 +33,7 @@ fn exp_neg_abs<S: Simd>(t: V64<S>, tl: V64<S>) -> V64<S> {
 
 /// The low part of `b·x` (0 where `b·x` is not finite, so it cannot turn a limit into NaN).
 #[inline(always)]
-fn low<S: Simd>(b: V64<S>, x: V64<S>, t: V64<S>) -> V64<S> {
+pub(super) fn low<S: Simd>(b: V64<S>, x: V64<S>, t: V64<S>) -> V64<S> {
     let tl = b.mul_add(x, -t);
     t.abs().lt(t.k(f64::INFINITY)).select(tl, t.k(0.0))
 }
@@ -74,6 +74,27 @@ fn sig_mul<S: Simd>(x: V64<S>, t: V64<S>, tl: V64<S>) -> V64<S> {
     let res = t.lt(x.k(-40.0)).select(tail, res);
     let res = t.gt(x.k(40.0)).select(x, res);
     t.lt(x.k(-1460.0)).select(x.sign(), res)
+}
+
+/// `sigmoid(b·x)` on f64 lanes without rounding `b·x` (the derivative of
+/// [`softplus_beta`](super::softplus_beta)), as [`swish`] with a unit multiplier. At `b = 1` it
+/// is [`sigmoid`](super::sigmoid).
+///
+/// ```
+/// use activation_kernels::{math::V64, math64::sigmoid_beta, pulp::Scalar};
+/// let s = |x: f64, b: f64| sigmoid_beta(V64::splat(Scalar, x), V64::splat(Scalar, b)).v;
+/// assert_eq!(s(0.0, 2.5), 0.5);
+/// assert_eq!(s(100.0, 2.5), 1.0);
+/// let want = (-750.0f64).exp();
+/// assert!((s(-300.0, 2.5) - want).abs() <= want * 4e-16);
+/// ```
+#[inline(always)]
+pub fn sigmoid_beta<S: Simd>(x: V64<S>, b: V64<S>) -> V64<S> {
+    if b.eq(b.k(1.0)).all() {
+        return super::sigmoid(x);
+    }
+    let t = b * x;
+    sig_mul(x.k(1.0), t, low(b, x, t))
 }
 
 /// `d/dx x·sigmoid(b·x)` on f64 lanes. See the module docs.
