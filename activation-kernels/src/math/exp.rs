@@ -117,6 +117,15 @@ pub(crate) fn scale_normal<S: Simd>(p: V<S>, red: &Reduced<S>) -> V<S> {
     p * red.z.bits().shl_k(23).add_k(0x3F80_0000).f32()
 }
 
+/// `b·x` as a double word `t + tl` (exact, one FMA), with `tl = 0` where `t` is not finite
+/// (the FMA would give NaN or ±inf there): the argument of the `_beta` kernels' exponentials.
+#[inline(always)]
+pub(crate) fn product_dw<S: Simd>(b: V<S>, x: V<S>) -> (V<S>, V<S>) {
+    let t = b * x;
+    let finite = t.abs().lt(t.k(f32::INFINITY));
+    (t, finite.select(b.mul_add(x, -t), t.k(0.0)))
+}
+
 /// `e^x`. See the module docs for method and accuracy.
 #[inline(always)]
 pub fn exp<S: Simd>(x: V<S>) -> V<S> {

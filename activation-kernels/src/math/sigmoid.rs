@@ -11,7 +11,7 @@
 //!
 //! **Measured** (all 2^32 inputs, every ISA, see `accuracy.rs`): max error ≤ 2 ULP.
 
-use super::exp::{exp, exp_poly, reduce, scale, scale_normal};
+use super::exp::{exp, exp_poly, product_dw, reduce, scale, scale_normal};
 use super::vec::{M, V};
 use pulp::Simd;
 
@@ -33,11 +33,7 @@ pub fn sigmoid_beta<S: Simd>(x: V<S>, b: V<S>) -> V<S> {
     if b.eq(b.k(1.0)).all() {
         return sigmoid(x);
     }
-    let t = b * x;
-    let tl = t
-        .abs()
-        .lt(t.k(f32::INFINITY))
-        .select(b.mul_add(x, -t), t.k(0.0));
+    let (t, tl) = product_dw(b, x);
     let neg = t.lt(t.k(0.0));
     // -|t + tl|, clamped at -104 where e^ underflows to 0 (the low word dropped there).
     let a = -t.abs();

@@ -38,7 +38,7 @@
 //! derivative at 0.81x of the former rounded-product formula (`softplus(b·x)/b`,
 //! `sigmoid(b·x)`); at `b = 1` both are ~8% faster than before (no select, no division).
 
-use super::exp::{Reduced, exp, exp_poly2, reduce, scale, scale_normal};
+use super::exp::{Reduced, exp, exp_poly2, product_dw, reduce, scale, scale_normal};
 use super::ln::{ln1p, ln1p_dw};
 use super::vec::V;
 use pulp::Simd;
@@ -57,12 +57,7 @@ pub fn softplus_beta<S: Simd>(x: V<S>, b: V<S>) -> V<S> {
     if b.eq(b.k(1.0)).all() {
         return softplus(x);
     }
-    let t = b * x;
-    // The exact low part; 0 where t is not finite (it would be NaN or ±inf).
-    let tl = t
-        .abs()
-        .lt(t.k(f32::INFINITY))
-        .select(b.mul_add(x, -t), t.k(0.0));
+    let (t, tl) = product_dw(b, x);
     let big = t.gt(t.k(16.0));
     // b = mb·2^eb with mb in [1, 2) (b normal). The left tail divides by mb only and puts eb
     // into the exponent of the final scaling, so e^t/b is right for every normal b, down to
