@@ -1,9 +1,10 @@
 //! Every built-in activation, on every available ISA: forward, in place, derivative, backward
 //! and forward_with_derivative give the scalar path's bits for every length 0..=49 at every
-//! start offset 0..4 (so every vector tail and misalignment), with special values mixed in.
+//! start offset 0..4 (so every vector tail and misalignment), with special values mixed in; also
+//! softplus at beta 2.5, whose kernels (`softplus_beta`, `sigmoid_beta`) differ from beta = 1.
 
 use activation_kernels::Isa;
-use activation_kernels::registry::ALL;
+use activation_kernels::registry::{self, ALL};
 use activation_kernels::ulp::same_result;
 
 #[test]
@@ -30,7 +31,10 @@ fn every_activation_matches_scalar_for_every_tail_and_offset() {
         })
         .collect();
     let dy: Vec<f32> = (0..53).map(|i| 1.0 - (i % 3) as f32 * 0.75).collect();
-    for a in ALL {
+    // Every built-in at its defaults, plus parameters that take other code paths (softplus with
+    // beta != 1 runs `softplus_beta`/`sigmoid_beta`, not the beta = 1 kernels).
+    let extra = [registry::lookup_with("softplus", &[("beta", 2.5)]).unwrap()];
+    for a in ALL.iter().copied().chain(extra.iter().map(|b| &**b)) {
         let name = a.info().name;
         for off in 0..4 {
             for len in 0..=49 {
