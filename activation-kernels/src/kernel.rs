@@ -493,20 +493,53 @@ impl<T: Lane, K: UnaryKernelOn<T>> WithSimd for Map<'_, K, T> {
     }
 }
 
+/// The per-element body of [`for_each_in_place`]: `v[i] = call(i, v[i])`.
+///
+/// A trait with an `#[inline(always)]` method rather than a closure: closures cannot be marked
+/// `#[inline(always)]` on stable Rust, and LLVM may leave a large closure body (a whole
+/// transcendental kernel) out of line. Out of line it is compiled *outside* pulp's
+/// `#[target_feature]` region, so every vector operation becomes a call (an in-place kernel
+/// then runs tens of times slower than the same kernel out of place). Every implementation
+/// must mark `call` `#[inline(always)]`.
+pub(crate) trait InPlaceOp<T> {
+    /// The new value of element `i`, whose current value is `v`.
+    fn call(&mut self, i: usize, v: T) -> T;
+}
+
+/// [`InPlaceOp`] of a unary kernel: `v[i] = k(v[i])`.
+pub(crate) struct ApplyUnary<K, S, L>(pub K, pub S, pub core::marker::PhantomData<L>);
+
+impl<L: Lane, K: UnaryKernelOn<L>, S: Simd> InPlaceOp<L::V<S>> for ApplyUnary<K, S, L> {
+    #[inline(always)]
+    fn call(&mut self, _: usize, v: L::V<S>) -> L::V<S> {
+        self.0.apply_on(self.1, v)
+    }
+}
+
+/// [`InPlaceOp`] of a binary kernel whose first operand comes from `a`: `v[i] = k(a[i], v[i])`.
+pub(crate) struct ApplyBinary<'a, K, S: Simd, L: Lane>(pub K, pub S, pub &'a [L::V<S>]);
+
+impl<L: Lane, K: BinaryKernelOn<L>, S: Simd> InPlaceOp<L::V<S>> for ApplyBinary<'_, K, S, L> {
+    #[inline(always)]
+    fn call(&mut self, i: usize, v: L::V<S>) -> L::V<S> {
+        self.0.apply_on(self.1, self.2[i], v)
+    }
+}
+
 /// Runs `f` over every vector of `v` in place, `v[i] = f(v[i])`, with one plain full-width
 /// load and one plain full-width store per vector.
 ///
 /// The obvious loop (`*v = f(*v)`) lets LLVM see `store(select(m, new, load p), p)` whenever a
 /// kernel passes some lanes through unchanged (NaN propagation, `relu` keeping `x > 0`), and it
 /// turns that into a *masked store* "store `new` where `m`": on AVX2 that is `vmaskmovps`,
-/// which AMD Zen runs several times slower than a plain store (relu in place measured 2.4
-/// elements/ns against 14 out of place). A volatile load avoids the fold but is split into
-/// one load per lane (pulp's vector types are plain structs), which made clamp-style kernels
-/// 3x slower. Here the loads go through a copy of the base pointer passed through
-/// [`core::hint::black_box`], so LLVM cannot prove that load and store hit the same address
-/// and keeps ordinary vector loads and stores; the cost is one opaque pointer copy per call.
+/// which AMD Zen runs several times slower than a plain store. A volatile load avoids the fold
+/// but is split into one load per lane (pulp's vector types are plain structs), which made
+/// clamp-style kernels 3x slower. Here the loads go through a copy of the base pointer passed
+/// through [`core::hint::black_box`], so LLVM cannot prove that load and store hit the same
+/// address and keeps ordinary vector loads and stores; the cost is one opaque pointer copy per
+/// call.
 #[inline(always)]
-pub(crate) fn for_each_in_place<T: Copy>(v: &mut [T], mut f: impl FnMut(usize, T) -> T) {
+pub(crate) fn for_each_in_place<T: Copy, F: InPlaceOp<T>>(v: &mut [T], mut f: F) {
     let n = v.len();
     let dst = v.as_mut_ptr();
     // The same address, opaque to the optimiser (same provenance: `black_box` is the identity).
@@ -516,7 +549,7 @@ pub(crate) fn for_each_in_place<T: Copy>(v: &mut [T], mut f: impl FnMut(usize, T
         // aligned (they come from a slice of `T`) and initialised. Both pointers derive from the
         // one `as_mut_ptr` of the exclusive borrow `v`, which is not used otherwise while they
         // are live; each element is read once and then written once.
-        unsafe { dst.add(i).write(f(i, src.add(i).read())) };
+        unsafe { dst.add(i).write(f.call(i, src.add(i).read())) };
     }
 }
 
@@ -552,7 +585,10 @@ impl<T: Lane, K: UnaryKernelOn<T>> WithSimd for MapInPlace<'_, K, T> {
     fn with_simd<S: Simd>(self, simd: S) {
         let MapInPlace { k, x } = self;
         let (head, tail) = T::split_mut::<S>(x);
-        for_each_in_place(head, |_, v| k.apply_on(simd, v));
+        for_each_in_place(
+            head,
+            ApplyUnary::<K, S, T>(k, simd, core::marker::PhantomData),
+        );
         if !tail.is_empty() {
             let v = T::load_partial(simd, tail);
             T::store_partial(simd, tail, k.apply_on(simd, v));
@@ -709,7 +745,7 @@ impl<T: Lane, K: BinaryKernelOn<T>> WithSimd for ZipInPlace<'_, K, T> {
             a_head.len(),
             b_head.len(),
         );
-        for_each_in_place(b_head, |i, b| k.apply_on(simd, a_head[i], b));
+        for_each_in_place(b_head, ApplyBinary::<K, S, T>(k, simd, a_head));
         if !b_tail.is_empty() {
             let va = T::load_partial(simd, a_tail);
             let vb = T::load_partial(simd, b_tail);

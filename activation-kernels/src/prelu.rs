@@ -39,7 +39,7 @@
 
 use crate::Isa;
 use crate::activation::ParamError;
-use crate::kernel::{check_len, for_each_in_place};
+use crate::kernel::{InPlaceOp, check_len, for_each_in_place};
 use crate::math::V;
 use crate::reduce::{SLOTS, Slots, vecs};
 use pulp::{Simd, WithSimd};
@@ -349,7 +349,7 @@ impl WithSimd for Pass<'_> {
                     for (k, xr) in x.chunks_exact_mut(inner).enumerate() {
                         let a = V::splat(s, p.slopes[k % c]);
                         let (h, t) = S::as_mut_simd_f32s(xr);
-                        for_each_in_place(h, |_, v| leaky(V::new(s, v), a).v);
+                        for_each_in_place(h, LeakyBy(a));
                         if !t.is_empty() {
                             let v = V::new(s, s.partial_load_f32s(t));
                             s.partial_store_f32s(t, leaky(v, a).v);
@@ -365,6 +365,26 @@ impl WithSimd for Pass<'_> {
                 }
             }
         }
+    }
+}
+
+/// In place `v = leaky(v, a)` with one slope vector `a`.
+struct LeakyBy<S: Simd>(V<S>);
+
+impl<S: Simd> InPlaceOp<S::f32s> for LeakyBy<S> {
+    #[inline(always)]
+    fn call(&mut self, _: usize, v: S::f32s) -> S::f32s {
+        leaky(V::new(self.0.s, v), self.0).v
+    }
+}
+
+/// In place `v[i] = leaky(v[i], slopes[i])`.
+struct LeakyBySlopes<'a, S: Simd>(S, &'a [S::f32s]);
+
+impl<S: Simd> InPlaceOp<S::f32s> for LeakyBySlopes<'_, S> {
+    #[inline(always)]
+    fn call(&mut self, i: usize, v: S::f32s) -> S::f32s {
+        leaky(V::new(self.0, v), V::new(self.0, self.1[i])).v
     }
 }
 
@@ -389,7 +409,7 @@ fn zip_rows_in_place<S: Simd>(s: S, x: &mut [f32], a: &[f32]) {
     let (ah, at) = S::as_simd_f32s(a);
     let (xh, xt) = S::as_mut_simd_f32s(x);
     check_len("slopes and row", ah.len(), xh.len());
-    for_each_in_place(xh, |i, v| leaky(V::new(s, v), V::new(s, ah[i])).v);
+    for_each_in_place(xh, LeakyBySlopes(s, ah));
     if !xt.is_empty() {
         let v = V::new(s, s.partial_load_f32s(xt));
         let w = V::new(s, s.partial_load_f32s(at));

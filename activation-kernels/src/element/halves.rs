@@ -565,6 +565,15 @@ pub(crate) mod native {
     /// gets the portable code.
     pub(crate) struct Bf16Native;
 
+    /// The 16 bf16 values of `x` rounded by the portable code, as 16-bit integers (a named
+    /// function, not a closure, so that it is inlined into the AVX-512 region).
+    #[inline(always)]
+    fn narrow_portable<S: Simd>(v4: V4, s: S, x: S::f32s) -> __m256i {
+        let f = v4.avx512f;
+        let r: __m512i = cast(Bf16Codec::narrow(V::new(s, x)).v);
+        f._mm512_cvtepi32_epi16(f._mm512_srli_epi32::<16>(r))
+    }
+
     impl Codec for Bf16Native {
         #[inline(always)]
         fn widen<S: Simd>(h: U<S>) -> V<S> {
@@ -611,11 +620,8 @@ pub(crate) mod native {
                     cast(unsafe { _mm512_cvtne2ps_pbh(cast(hi), cast(lo)) })
                 } else {
                     // A subnormal: round with the portable code, the same layout.
-                    let n = |x: S::f32s| -> __m256i {
-                        let r: __m512i = cast(Bf16Codec::narrow(V::new(s, x)).v);
-                        f._mm512_cvtepi32_epi16(f._mm512_srli_epi32::<16>(r))
-                    };
-                    f._mm512_inserti64x4::<1>(f._mm512_castsi256_si512(n(lo)), n(hi))
+                    let (nl, nh) = (narrow_portable(*v4, s, lo), narrow_portable(*v4, s, hi));
+                    f._mm512_inserti64x4::<1>(f._mm512_castsi256_si512(nl), nh)
                 };
                 // `joined` holds `lo`'s 16 values, then `hi`'s: value 8j + k of the pair
                 // vector (k < 4) is at 4j + k, value 8j + 4 + k at 16 + 4j + k.
