@@ -624,7 +624,7 @@ fn back_term<S: Simd>(kind: Kind, zero_grad: bool, yv: V64<S>, gv: V64<S>, sv: V
 }
 
 /// The double-word exponential against MPFR (private, so tested here).
-#[cfg(all(test, target_arch = "x86_64"))]
+#[cfg(all(test, target_arch = "x86_64", feature = "mpfr"))]
 mod tests {
     use super::*;
     use rug::Float;

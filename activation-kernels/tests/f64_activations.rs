@@ -10,7 +10,7 @@ use activation_kernels::{Activation, Isa};
 mod common;
 use common::Rng;
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 #[path = "common/mpfr.rs"]
 mod mpfr;
 
@@ -165,7 +165,7 @@ fn every_isa_gives_scalar_bits_in_f64() {
     each_activation!(go);
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 mod exact {
     use super::*;
     use activation_kernels::RefFloat;
@@ -389,12 +389,12 @@ mod exact {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 fn default_params<A: Activation + Default>(_: &A) -> [f32; 8] {
     A::default().param_values()
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 #[test]
 fn f64_results_are_within_bounds_of_the_exact_values() {
     let mut failures = Vec::new();
@@ -483,7 +483,7 @@ fn f64_backward_from_output() {
             a.backward_from_output_t_on(isa, &y, &dy, &mut d);
             assert!(same_bits(&s, &d), "{} on {isa:?}", a.info().name);
         }
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
         {
             let mut worst = 0.0f64;
             for i in 0..n {

@@ -13,7 +13,7 @@ use pulp::{Simd, WithSimd};
 mod common;
 use common::Rng;
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 #[path = "common/mpfr.rs"]
 mod mpfr;
 
@@ -358,7 +358,7 @@ fn exact_special_values() {
 }
 
 /// The MPFR comparisons (x86_64 only).
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 mod against_mpfr {
     use super::*;
 

@@ -17,7 +17,7 @@ use pulp::{Simd, WithSimd};
 mod common;
 use common::Rng;
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 #[path = "common/mpfr.rs"]
 mod mpfr;
 
@@ -330,7 +330,7 @@ fn symmetries_bounds_and_monotonicity() {
 }
 
 /// The references and the MPFR comparisons (x86_64 only).
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 mod against_mpfr {
     use super::*;
     use rug::Float;

@@ -4,7 +4,7 @@
 //! the given `y` and `dy`; in place = out of place; the special-row policy; length panics.
 
 mod common;
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 #[path = "common/mpfr.rs"]
 mod mpfr;
 use activation_kernels::Isa;
@@ -365,7 +365,7 @@ fn empty_slices_are_fine() {
 }
 
 /// Exact references with MPFR.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 mod exact {
     use rug::Float;
     use rug::ops::Pow;
@@ -413,7 +413,7 @@ mod exact {
 
 /// Forward against MPFR on the adversarial rows: at most 2 ULP, maxima printed (overall and
 /// where the exact value is subnormal).
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 #[test]
 fn forward_within_2_ulp_of_mpfr() {
     // Per function: (max, where), max over subnormal exact values, results > 1 ULP.
@@ -475,7 +475,7 @@ fn forward_within_2_ulp_of_mpfr() {
 /// `|err| ≤ 2·M` with `M = ulp(dx) + |y|·(ulp(s) + n·2^-104·Σ|dy·y|)` for softmax and softmin,
 /// `M = ulp(dx) + e^y·(ulp(s) + 2^-52·|s| + n·2^-104·Σ|dy|)` for log-softmax (the `n·2^-104`
 /// term covers the compensated sum's second-order error where the sum cancels).
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "mpfr"))]
 #[test]
 fn backward_matches_exact_formula() {
     use mpfr::{PREC, ulp_at};

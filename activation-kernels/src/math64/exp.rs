@@ -328,12 +328,12 @@ pub(crate) fn mul_exp_dd<S: Simd>(m_hi: V64<S>, m_lo: V64<S>, xh: V64<S>, xl: V6
     scale_dd(q_hi, q_lo, red.n)
 }
 
-#[cfg(all(test, target_arch = "x86_64"))]
+#[cfg(all(test, target_arch = "x86_64", feature = "mpfr"))]
 #[path = "../../tests/common/mpfr.rs"]
 mod mpfr;
 
 /// `exp_dd` is crate-private, so it is checked here (the public functions in tests/math64.rs).
-#[cfg(all(test, target_arch = "x86_64"))]
+#[cfg(all(test, target_arch = "x86_64", feature = "mpfr"))]
 mod tests {
     use super::{V64, exp_dd, mpfr};
     use crate::Isa;
