@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Assembles ACCURACY.md from the sweep tool's markdown output (tools/sweep-*.md).
+"""Assembles ACCURACY.md from the sweep tool's markdown output (docs/records/sweep-*.md).
 
 Usage: python3 tools/make_accuracy_md.py MATH.md [MATH2.md ...] -- ACTIVATIONS.md [MORE.md ...] \
            [-- IDENTITY.md ...]
@@ -9,15 +9,17 @@ ISA list and bit-identity replace those of the measured row of the same name, an
 added to its time column.
 
 The committed ACCURACY.md is
-    T=tools/sweep-2026-11-23
+    T=docs/records/sweep-2026-11-23
     python3 tools/make_accuracy_md.py $T-part1.md $T-part2.md $T-part3-resweep.md \
-        tools/sweep-2026-12-01-softplus.md -- \
+        docs/records/sweep-2026-12-01-softplus.md -- \
         $T-activations-full.md $T-activations-resweep.md $T-activations-stride3.md \
         $T-activations-stride3b.md $T-activations-from-math.md $T-catalogue2.md \
         $T-activations-exhaustive.md $T-activations-from-output.md \
-        tools/sweep-2026-12-01-general-relu.md tools/sweep-2026-12-01-softsign.md \
-        tools/sweep-2026-12-01-softplus.md -- \
-        tools/sweep-2026-12-01-avx512-math.md tools/sweep-2026-12-01-avx512-activations.md
+        docs/records/sweep-2026-12-01-general-relu.md \
+        docs/records/sweep-2026-12-01-softsign.md \
+        docs/records/sweep-2026-12-01-softplus.md -- \
+        docs/records/sweep-2026-12-01-avx512-math.md \
+        docs/records/sweep-2026-12-01-avx512-activations.md
 """
 import sys, pathlib
 
