@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p activation-kernels --bin sweep -- [FUNC...|all|activations|ACT|ACT'|ACT'(y)]
 //!     [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only]
-//!     [--monotone]
+//!     [--monotone] [--digest]
 //! ```
 //! Walks every f32 bit pattern `0, N, 2N, ...` (stride 1 = all 2^32), runs each function on every
 //! requested ISA (default: all this CPU has), checks that every ISA gives the same bits as
@@ -30,6 +30,12 @@
 //! gives scalar's bits: with the scalar path's accuracy already recorded for all 2^32 inputs,
 //! that is how a new ISA (or a new machine) is added to the record. Its rows say "not
 //! measured" in the accuracy columns.
+//!
+//! `--digest` also prints, per row, a 64-bit digest of every swept input with its scalar
+//! result (NaN results count as one value; the sum over inputs of a hash of `(x, y)`, so the
+//! thread split does not matter; with a single `--isa`, that ISA's results). Two builds with the same digests for a row over all 2^32
+//! inputs give the same bits for it: that is how a change meant to keep every bit (a fast
+//! path, a refactoring) is checked, `--identity-only --digest` before and after.
 
 use activation_kernels::accuracy::math_bound;
 use activation_kernels::activations::{
@@ -53,6 +59,18 @@ struct Stats {
     mismatches: u64,
     first_mismatch: Option<(u32, Isa)>,
     count: u64,
+    /// Wrapping sum of `mix(x, y)` over the swept inputs (see `--digest`).
+    digest: u64,
+}
+
+/// A 64-bit hash of an input and its result (splitmix64's finaliser), NaN results as one value.
+fn mix(x: f32, y: f32) -> u64 {
+    let y = if y.is_nan() { f32::NAN } else { y };
+    let mut z =
+        ((x.to_bits() as u64) << 32 | y.to_bits() as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 impl Stats {
@@ -68,6 +86,7 @@ impl Stats {
             self.first_mismatch = o.first_mismatch;
         }
         self.count += o.count;
+        self.digest = self.digest.wrapping_add(o.digest);
     }
 }
 
@@ -205,6 +224,7 @@ fn sweep_range(
         }
         for (j, &x) in xs.iter().enumerate() {
             let y = ys[0][j];
+            st.digest = st.digest.wrapping_add(mix(x, y));
             for (k, &isa) in isas.iter().enumerate().skip(1) {
                 if !same_result(y, ys[k][j]) {
                     st.mismatches += 1;
@@ -253,6 +273,7 @@ fn main() {
     let mut quiet = false;
     let mut measure = true;
     let mut monotone = false;
+    let mut digest = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = |name: &str| {
@@ -282,9 +303,10 @@ fn main() {
             "--quiet" => quiet = true,
             "--identity-only" => measure = false,
             "--monotone" => monotone = true,
+            "--digest" => digest = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: sweep [FUNC...|all|activations|ACT|ACT'|ACT'(y)] [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only] [--monotone]"
+                    "usage: sweep [FUNC...|all|activations|ACT|ACT'|ACT'(y)] [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only] [--monotone] [--digest]"
                 );
                 println!(
                     "functions: {}",
@@ -395,7 +417,9 @@ fn main() {
     // Scalar first: it is the reference path the others must match.
     isas.sort();
     isas.dedup();
-    if isas[0] != Isa::Scalar {
+    // (A digest of one explicitly requested ISA needs no scalar run: the tests and plain
+    // sweeps check that every ISA gives scalar's bits.)
+    if isas[0] != Isa::Scalar && !(digest && isas.len() == 1) {
         isas.insert(0, Isa::Scalar);
     }
     let stride = stride.max(1);
@@ -486,6 +510,14 @@ fn main() {
             )
         };
         println!("{row}");
+        if digest {
+            println!(
+                "digest {} {:016x} ({} inputs)",
+                f.name(),
+                st.digest,
+                st.count
+            );
+        }
         rows.push(row);
     }
     if let Some(path) = markdown {
