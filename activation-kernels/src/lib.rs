@@ -211,16 +211,16 @@ pub mod __private {
     pub mod math {
         pub use crate::math::{
             erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
-            mish_grad, mul_exp, sigmoid, sigmoid_beta, softplus, softplus_beta, softsign, swish,
-            swish_grad, tanh, tanhshrink,
+            mish_grad, mul_exp, sigmoid, sigmoid_beta, sigmoid_pair, softplus, softplus_beta,
+            softsign, swish, swish_grad, tanh, tanhshrink,
         };
     }
     /// f64 vector math for generated f64 SIMD bodies.
     pub mod math64 {
         pub use crate::math64::{
             erf, erfc, exp, expm1, gelu, gelu_grad, gelu_tanh, gelu_tanh_grad, ln, ln1p, mish,
-            mish_grad, mul_exp, sigmoid, sigmoid_beta, softplus, softplus_beta, softsign, swish,
-            swish_grad, tanh, tanhshrink,
+            mish_grad, mul_exp, sigmoid, sigmoid_beta, sigmoid_pair, softplus, softplus_beta,
+            softsign, swish, swish_grad, tanh, tanhshrink,
         };
     }
     /// f64 math for generated references.

@@ -166,7 +166,7 @@ use crate::element::Element;
 #[cfg(feature = "half")]
 use crate::element::{Codec, HalfJob, HalfKind};
 use crate::kernel::check_len;
-use crate::math::{V, exp, exp_dw_2p64, ln1p};
+use crate::math::{V, exp, exp_dw_2p64, exp_dw_2p64_in_range, ln1p};
 use crate::reduce::{SLOTS, Slots, vecs, vecs_mut};
 use pulp::{Simd, WithSimd};
 
@@ -425,6 +425,7 @@ macro_rules! row_activation {
             #[doc = concat!(stringify!($ty), "::new().forward(&x, &mut b, 3);")]
             /// assert_eq!(a, b);
             /// ```
+            #[must_use = "masked_rows returns a new value; the original is unchanged"]
             pub const fn masked_rows(self, masked: MaskedRows) -> Self {
                 $ty { masked }
             }
@@ -601,14 +602,29 @@ impl Io<'_> {
 #[inline(always)]
 fn row_max<S: Simd>(s: S, x: &[f32], neg: bool) -> (f32, bool) {
     let (head, tail) = S::as_simd_f32s(x);
-    let mut acc = V::splat(s, f32::NEG_INFINITY);
+    // Four independent running maxima (a single one is a chain of compare + blend, one vector
+    // per latency); combined at the end, which gives the same max.
+    let mut acc = [V::splat(s, f32::NEG_INFINITY); 4];
     let mut bad = V::splat(s, 0.0).is_nan();
-    for &v in head {
+    let (quads, rest) = head.as_chunks::<4>();
+    for q in quads {
+        for (a, &v) in acc.iter_mut().zip(q) {
+            let v = V::new(s, v);
+            let v = if neg { -v } else { v };
+            bad = bad | v.is_nan();
+            *a = v.gt(*a).select(v, *a);
+        }
+    }
+    for &v in rest {
         let v = V::new(s, v);
         let v = if neg { -v } else { v };
         bad = bad | v.is_nan();
-        acc = v.gt(acc).select(v, acc);
+        acc[0] = v.gt(acc[0]).select(v, acc[0]);
     }
+    let acc = acc
+        .into_iter()
+        .reduce(|a, b| b.gt(a).select(b, a))
+        .unwrap_or(acc[0]);
     let mut m = lane_max(acc);
     let mut nan = bad.any();
     for &v in tail {
@@ -656,8 +672,13 @@ fn special_fill(nan: bool, m: f32, masked: MaskedRows) -> Option<f32> {
 #[inline(always)]
 fn exp_term<S: Simd>(x: V<S>, mv: V<S>, neg: bool) -> V<S> {
     let x = if neg { -x } else { x };
-    let (d, d_lo) = two_diff(x, mv);
-    exp_dw_2p64(d, d_lo)
+    let (d, d_lo) = two_diff_finite(x, mv);
+    // Fast path: every difference at least -104 (the common case), where neither the -inf
+    // fix-up of the low word nor the underflow clamp applies: the same bits.
+    if d.ge(d.k(-104.0)).all() {
+        return exp_dw_2p64_in_range(d, d_lo);
+    }
+    exp_dw_2p64(d, d.gt(d.k(f32::NEG_INFINITY)).select(d_lo, d.k(0.0)))
 }
 
 /// `L = ln S` of log-softmax from the pass-1 sum `S' = 2^64·S` as `(sum, sum_lo)`.
@@ -826,10 +847,16 @@ fn store_block<S: Simd>(_s: S, dst: &mut [f32], v: &[S::f32s; SLOTS]) {
 /// (`a = -inf`, or an overflow) `lo` is 0.
 #[inline(always)]
 fn two_diff<S: Simd>(a: V<S>, b: V<S>) -> (V<S>, V<S>) {
+    let (d, lo) = two_diff_finite(a, b);
+    (d, d.gt(d.k(f32::NEG_INFINITY)).select(lo, d.k(0.0)))
+}
+
+/// [`two_diff`] without the fix-up: `lo` is exact where `a - b` is finite (NaN elsewhere).
+#[inline(always)]
+fn two_diff_finite<S: Simd>(a: V<S>, b: V<S>) -> (V<S>, V<S>) {
     let d = a - b;
     let bb = d - a;
-    let lo = (a - (d - bb)) - (b + bb);
-    (d, d.gt(d.k(f32::NEG_INFINITY)).select(lo, d.k(0.0)))
+    (d, (a - (d - bb)) - (b + bb))
 }
 
 /// The backward driver.
@@ -1054,6 +1081,7 @@ impl RowFunction {
     /// f.forward(&[f32::NEG_INFINITY; 4], &mut y, 2);
     /// assert_eq!(y, [0.0; 4]); // zeros instead of NaN
     /// ```
+    #[must_use = "masked_rows returns a new value; the original is unchanged"]
     pub fn masked_rows(self, masked: MaskedRows) -> Self {
         match self {
             RowFunction::Softmax(f) => RowFunction::Softmax(f.masked_rows(masked)),

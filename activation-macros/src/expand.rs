@@ -377,8 +377,24 @@ fn emit_lanes(
     let lit = |v: f64| if wide { f64_lit(v) } else { f32_lit(v) };
     let math = if wide { quote!(math64) } else { quote!(math) };
     let mut out = TokenStream::new();
-    for id in g.reachable(roots) {
+    let order = g.reachable(roots);
+    let pairs = sigmoid_pairs(g, &order);
+    for id in order {
         let name = t(id);
+        // `sigmoid(u)` and `sigmoid(-u)` (a sigmoid or tanh derivative) come from one
+        // exponential: `sigmoid_pair` gives the bits of the two calls.
+        if let Some(&(pos, neg, first)) = pairs.iter().find(|p| p.0 == id || p.1 == id) {
+            if id == first {
+                // The first of the two in order: its argument is defined, the other's may not be.
+                let other = if first == pos { neg } else { pos };
+                let Node::Call(_, u) = g.nodes[first] else {
+                    unreachable!("sigmoid_pairs returns sigmoid calls")
+                };
+                let (tf, to, u) = (t(first), t(other), t(u));
+                out.extend(quote!(let (#tf, #to) = #krate::__private::#math::sigmoid_pair(#u);));
+            }
+            continue;
+        }
         let e = match &g.nodes[id] {
             Node::X => quote!(__x),
             Node::Y => quote!(__y),
@@ -463,6 +479,48 @@ fn emit_lanes(
         out.extend(quote!(let #name = #e;));
     }
     out
+}
+
+/// Whether node `b` is `-a` in every lane, bit for bit: `Neg(a)`, or `c·z` against `(-c)·z`
+/// (a product with a constant rounds symmetrically, at either precision).
+fn negation_of(g: &Graph, a: Id, b: Id) -> bool {
+    if matches!(g.nodes[b], Node::Neg(x) if x == a) || matches!(g.nodes[a], Node::Neg(x) if x == b)
+    {
+        return true;
+    }
+    let scaled = |id: Id| match g.nodes[id] {
+        Node::Mul(p, q) => match (g.const_val(p), g.const_val(q)) {
+            (Some(c), _) => Some((c, q)),
+            (_, Some(c)) => Some((c, p)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match (scaled(a), scaled(b)) {
+        (Some((c, z)), Some((d, w))) => z == w && c == -d && c != 0.0,
+        _ => false,
+    }
+}
+
+/// The pairs `(sigmoid(u), sigmoid(-u), first of the two in order)` among `order`.
+fn sigmoid_pairs(g: &Graph, order: &[Id]) -> Vec<(Id, Id, Id)> {
+    let sig: Vec<(Id, Id)> = order
+        .iter()
+        .filter_map(|&id| match g.nodes[id] {
+            Node::Call(Func::Sigmoid, u) => Some((id, u)),
+            _ => None,
+        })
+        .collect();
+    let mut pairs: Vec<(Id, Id, Id)> = Vec::new();
+    for (i, &(p, u)) in sig.iter().enumerate() {
+        for &(n, w) in &sig[i + 1..] {
+            let taken = |x: Id| pairs.iter().any(|q| q.0 == x || q.1 == x);
+            if !taken(p) && !taken(n) && negation_of(g, u, w) {
+                pairs.push((p, n, p.min(n)));
+            }
+        }
+    }
+    pairs
 }
 
 fn bin(op: TokenStream, a: Id, b: Id) -> TokenStream {

@@ -117,9 +117,11 @@ pub struct Tanh;
 /// ```
 #[activation(
     name = "elu",
-    forward = select(x > 0.0, x, alpha * expm1(x)),
+    // The exponentials see x only where x ≤ 0 (and NaN), 0 elsewhere: the selected lanes are
+    // unchanged, and a vector of inputs below 8.3 (or 87) takes the exponentials' fast path.
+    forward = select(x > 0.0, x, alpha * expm1(select(x > 0.0, 0.0, x))),
     // alpha·e^x formed before the final scaling (exact for any alpha near the subnormal range).
-    derivative = select(x > 0.0, 1.0, mul_exp(alpha, x)),
+    derivative = select(x > 0.0, 1.0, mul_exp(alpha, select(x > 0.0, 0.0, x))),
     output_derivative = select(y > 0.0, 1.0, y + alpha),
     check(alpha > 0.0),
     ulp = 2.0,
@@ -342,14 +344,17 @@ pub struct Softsign;
 /// ```
 #[activation(
     name = "selu",
+    // expm1 and mul_exp see x only where x ≤ 0 (as in elu: same bits, fast paths).
     forward = select(x > 0.0, 1.0507009873554804934193349852946 * x,
-                     (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717) * expm1(x)),
+                     (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717)
+                         * expm1(select(x > 0.0, 0.0, x))),
     // y + scale·alpha, with scale·alpha = 1.7580993408473768599 split into an f32 head and
     // tail so the sum is not limited by the constant's rounding.
     // The derivative's negative side, scale·alpha·e^x, is formed before the final scaling, so
     // it stays within 2 ULP where e^x alone would already be subnormal (x ≈ -87.4).
     derivative = select(x > 0.0, 1.0507009873554804934193349852946,
-                        mul_exp(1.0507009873554804934193349852946 * 1.6732632423543772848170429916717, x)),
+                        mul_exp(1.0507009873554804934193349852946 * 1.6732632423543772848170429916717,
+                                select(x > 0.0, 0.0, x))),
     output_derivative = select(y > 0.0, 1.0507009873554804934193349852946,
                                (y + 1.7580993175506592) + 2.3296717444054593e-8),
     ulp = 2.0,

@@ -147,6 +147,14 @@ pub fn exp<S: Simd>(x: V<S>) -> V<S> {
 /// `x < -130` gives `±0` (for `|m| < 1e11`); NaN in either argument gives NaN.
 #[inline(always)]
 pub fn mul_exp<S: Simd>(m: V<S>, x: V<S>) -> V<S> {
+    // Fast path: every |x| ≤ 87 and |m| ≤ 2^64 (NaN fails): no clamps, no rescaled
+    // multiplier, and 2^n is normal, so one multiply scales (rounding the product once, as
+    // the two-step scaling does): the same bits.
+    if x.abs().le(x.k(87.0)).all() && m.abs().le(m.k(TWO_64)).all() {
+        let red = reduce(x, x.k(0.0));
+        let (p_hi, p_lo) = exp_poly2(&red);
+        return scale_normal(m.mul_add(p_hi, m * p_lo), &red);
+    }
     let xc = x.clamp_below(-130.0).clamp_above(89.0);
     let red = reduce(xc, x.k(0.0));
     let (p_hi, p_lo) = exp_poly2(&red);
@@ -178,11 +186,17 @@ pub(crate) fn exp_dw_2p64<S: Simd>(hi: V<S>, lo: V<S>) -> V<S> {
     let under = hi.lt(hi.k(-104.0));
     let hc = hi.clamp_below(-104.0);
     let lc = under.select(hi.k(0.0), lo);
-    let red = reduce(hc, lc);
+    under.select(hi.k(0.0), exp_dw_2p64_in_range(hc, lc))
+}
+
+/// [`exp_dw_2p64`] for `-104 ≤ hi ≤ 0` (no clamp, no select): the same bits there.
+#[inline(always)]
+pub(crate) fn exp_dw_2p64_in_range<S: Simd>(hi: V<S>, lo: V<S>) -> V<S> {
+    let red = reduce(hi, lo);
     // n + 64 in [-87, 64]: 2^(n+64) is a normal number, one exact multiply.
     let shifted = Reduced {
         z: red.z + 64.0,
         ..red
     };
-    under.select(hi.k(0.0), scale_normal(exp_poly(&red), &shifted))
+    scale_normal(exp_poly(&red), &shifted)
 }

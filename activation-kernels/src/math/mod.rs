@@ -39,13 +39,13 @@ pub mod vec;
 pub mod vec64;
 
 pub use erf::{erf, erfc};
-pub(crate) use exp::exp_dw_2p64;
 pub use exp::{exp, mul_exp};
+pub(crate) use exp::{exp_dw_2p64, exp_dw_2p64_in_range};
 pub use expm1::expm1;
 pub use gelu::{gelu, gelu_grad};
 pub use ln::{ln, ln1p};
 pub use mish::{mish, mish_grad};
-pub use sigmoid::{sigmoid, sigmoid_beta};
+pub use sigmoid::{sigmoid, sigmoid_beta, sigmoid_pair};
 pub use softplus::{softplus, softplus_beta};
 pub use softsign::softsign;
 pub use swish::{gelu_tanh, gelu_tanh_grad, swish, swish_grad};

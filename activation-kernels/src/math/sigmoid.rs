@@ -22,6 +22,25 @@ pub fn sigmoid<S: Simd>(x: V<S>) -> V<S> {
     from_exp(x.lt(x.k(0.0)), e)
 }
 
+/// `(sigmoid(x), sigmoid(-x))` from one exponential (`e^{-|x|}` is the same for both), with
+/// exactly the bits of two [`sigmoid`] calls: the derivative `sigmoid(x)·sigmoid(-x)` costs
+/// one exponential and two quotients instead of two of each.
+///
+/// ```
+/// use activation_kernels::{math::{V, sigmoid, sigmoid_pair}, pulp::Scalar};
+/// for x in [-3.5f32, -0.0, 0.0, 1e-3, 20.0, f32::INFINITY] {
+///     let (p, n) = sigmoid_pair(V::splat(Scalar, x));
+///     assert_eq!(p.v.to_bits(), sigmoid(V::splat(Scalar, x)).v.to_bits());
+///     assert_eq!(n.v.to_bits(), sigmoid(V::splat(Scalar, -x)).v.to_bits());
+/// }
+/// ```
+#[inline(always)]
+pub fn sigmoid_pair<S: Simd>(x: V<S>) -> (V<S>, V<S>) {
+    let e = exp(-x.abs());
+    // -x < 0 exactly where x > 0 (both false for ±0 and NaN).
+    (from_exp(x.lt(x.k(0.0)), e), from_exp(x.gt(x.k(0.0)), e))
+}
+
 /// `sigmoid(b·x)` without rounding `b·x` (the derivative of
 /// [`softplus_beta`](super::softplus_beta)): rounding the product would cost up to `|b·x|/2`
 /// ULP in the left tail, where `sigmoid(t) ≈ e^t`. `t + tl = b·x` is split exactly (FMA) and

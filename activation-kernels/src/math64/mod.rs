@@ -31,7 +31,7 @@ pub use gelu::{gelu, gelu_grad};
 pub(crate) use ln::ln1p_dw;
 pub use ln::{ln, ln1p};
 pub use mish::{mish, mish_grad};
-pub use sigmoid::sigmoid;
+pub use sigmoid::{sigmoid, sigmoid_pair};
 pub use softplus::{softplus, softplus_beta};
 pub use softsign::softsign;
 pub use swish::{gelu_tanh, gelu_tanh_grad, sigmoid_beta, swish, swish_grad};

@@ -11,7 +11,7 @@
 //! **Measured** against MPFR: see tests/math64_composites.rs (≤ 2 ULP asserted).
 
 use super::exp;
-use crate::math::V64;
+use crate::math::{M64, V64};
 use pulp::Simd;
 
 /// The logistic function on f64 lanes. See the module docs.
@@ -25,9 +25,30 @@ use pulp::Simd;
 /// ```
 #[inline(always)]
 pub fn sigmoid<S: Simd>(x: V64<S>) -> V64<S> {
-    let one = x.k(1.0);
+    from_exp(x.lt(x.k(0.0)), exp(-x.abs()))
+}
+
+/// `(sigmoid(x), sigmoid(-x))` from one exponential, with exactly the bits of two [`sigmoid`]
+/// calls (as [`crate::math::sigmoid_pair`]).
+///
+/// ```
+/// use activation_kernels::{math::V64, math64::{sigmoid, sigmoid_pair}, pulp::Scalar};
+/// for x in [-3.5f64, -0.0, 0.0, 1e-3, 40.0, f64::INFINITY] {
+///     let (p, n) = sigmoid_pair(V64::splat(Scalar, x));
+///     assert_eq!(p.v.to_bits(), sigmoid(V64::splat(Scalar, x)).v.to_bits());
+///     assert_eq!(n.v.to_bits(), sigmoid(V64::splat(Scalar, -x)).v.to_bits());
+/// }
+/// ```
+#[inline(always)]
+pub fn sigmoid_pair<S: Simd>(x: V64<S>) -> (V64<S>, V64<S>) {
     let e = exp(-x.abs());
-    let neg = x.lt(x.k(0.0));
+    (from_exp(x.lt(x.k(0.0)), e), from_exp(x.gt(x.k(0.0)), e))
+}
+
+/// `sigmoid` from `e = e^{-|x|}`; `neg` marks `x < 0`.
+#[inline(always)]
+fn from_exp<S: Simd>(neg: M64<S>, e: V64<S>) -> V64<S> {
+    let one = e.k(1.0);
     let num = neg.select(e, one);
     let d = one + e;
     let d_err = (one - d) + e;
