@@ -53,8 +53,8 @@ impl fmt::Display for ParamError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for ParamError {}
+// core::error::Error: an error type without std (no_std users can use it with `?` too).
+impl core::error::Error for ParamError {}
 
 /// One parameter of an activation.
 ///
@@ -207,6 +207,7 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// let bad = e.with_param_values([-1.0; 8]);
     /// assert!(bad.validate().is_err());
     /// ```
+    #[must_use = "with_param_values returns a new activation; `self` is unchanged"]
     fn with_param_values(&self, values: [f32; 8]) -> Self;
 
     /// `backward_from_output` through a trait object: `false` when this activation has no

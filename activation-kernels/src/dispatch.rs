@@ -107,8 +107,8 @@ impl fmt::Display for ParseIsaError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for ParseIsaError {}
+// core::error::Error: an error type without std (no_std users can use it with `?` too).
+impl core::error::Error for ParseIsaError {}
 
 impl core::str::FromStr for Isa {
     type Err = ParseIsaError;
@@ -140,6 +140,9 @@ impl fmt::Display for Isa {
 
 const UNINIT: u8 = 0xFF;
 static BEST: AtomicU8 = AtomicU8::new(UNINIT);
+/// See [`Isa::cap_warning`].
+#[cfg(feature = "std")]
+static CAP_WARNING: std::sync::OnceLock<std::string::String> = std::sync::OnceLock::new();
 
 impl Isa {
     /// Every ISA this crate knows, in increasing order.
@@ -289,9 +292,50 @@ impl Isa {
         let hw = Self::detect_hardware();
         #[cfg(feature = "std")]
         if let Ok(value) = std::env::var(ISA_ENV_VAR) {
-            return Self::apply_cap(hw, &value, |msg| eprintln!("activation-kernels: {msg}"));
+            return Self::apply_cap(hw, &value, |msg| {
+                let _ = CAP_WARNING.set(std::format!("activation-kernels: {msg}"));
+            });
         }
         hw
+    }
+
+    /// Caps the ISA of every call that does not name one ([`Isa::best`]) for the rest of the
+    /// process, as the `ACTIVATION_KERNELS_ISA` variable does (and taking precedence over it):
+    /// the best ISA this CPU has that is not above `cap` (of the same family; NEON on x86 and
+    /// AVX on aarch64 give scalar). Returns the ISA now in use. `Isa::set_cap(Isa::detect_hardware())`
+    /// lifts the cap. Calls that run concurrently with it use either the old or the new ISA;
+    /// both give the same bits.
+    ///
+    /// ```
+    /// use activation_kernels::Isa;
+    ///
+    /// assert_eq!(Isa::set_cap(Isa::Scalar), Isa::Scalar);
+    /// assert_eq!(Isa::best(), Isa::Scalar);
+    /// let hw = Isa::detect_hardware();
+    /// assert_eq!(Isa::set_cap(hw), hw);
+    /// assert_eq!(Isa::best(), hw);
+    /// ```
+    pub fn set_cap(cap: Isa) -> Isa {
+        let isa = Self::apply_cap(Self::detect_hardware(), cap.name(), |_| {});
+        BEST.store(isa as u8, Ordering::Relaxed);
+        isa
+    }
+
+    /// The message about an `ACTIVATION_KERNELS_ISA` value that could not be honoured (an
+    /// unknown name, or an ISA this CPU lacks, with the fallback taken), if there was one. The
+    /// library prints nothing itself; a program may show this.
+    ///
+    /// ```
+    /// use activation_kernels::Isa;
+    ///
+    /// let _ = Isa::best(); // reads the variable, once
+    /// if let Some(msg) = Isa::cap_warning() {
+    ///     eprintln!("{msg}");
+    /// }
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn cap_warning() -> Option<&'static str> {
+        CAP_WARNING.get().map(|s| s.as_str())
     }
 
     /// Resolves a cap request against the hardware's best ISA. Pure (besides `warn`), so tests

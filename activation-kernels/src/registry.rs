@@ -752,8 +752,8 @@ impl fmt::Display for RegistryError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for RegistryError {}
+// core::error::Error: an error type without std (no_std users can use it with `?` too).
+impl core::error::Error for RegistryError {}
 
 impl From<ParamError> for RegistryError {
     fn from(e: ParamError) -> Self {

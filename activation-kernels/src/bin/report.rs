@@ -111,6 +111,9 @@ fn main() {
     if std::env::args().any(|a| a == "--print-isa") {
         // Used by the dispatch tests to observe ACTIVATION_KERNELS_ISA in a fresh process.
         println!("{}", Isa::best());
+        if let Some(msg) = Isa::cap_warning() {
+            eprintln!("{msg}");
+        }
         return;
     }
     let args: Vec<String> = std::env::args().collect();
@@ -135,6 +138,10 @@ fn main() {
     let reps = if quick { 3 } else { 7 };
     let sizes: &[usize] = if quick { &[4096] } else { &[4096, 1 << 24] };
     let isas: Vec<Isa> = Isa::available().collect();
+    let _ = Isa::best();
+    if let Some(msg) = Isa::cap_warning() {
+        eprintln!("{msg}");
+    }
     println!("activation-kernels report");
     println!(
         "ISAs available: {} (dispatch uses {}); single thread; elements/ns, median of {reps}",
