@@ -21,7 +21,7 @@
 //! **Domain.** All f32. `mish(-inf) = -0`, `mish(inf) = inf`, `mish'(±inf) = 0, 1`; NaN gives
 //! NaN.
 
-use super::exp::{exp_poly2, reduce, scale};
+use super::exp::{exp_poly2, reduce, scale, scale_normal};
 use super::vec::V;
 use pulp::Simd;
 
@@ -31,7 +31,13 @@ fn exp_neg_abs<S: Simd>(x: V<S>) -> (V<S>, V<S>, V<S>, super::exp::Reduced<S>) {
     let m = (-x.abs()).clamp_below(-130.0);
     let red = reduce(m, x.k(0.0));
     let (p_hi, p_lo) = exp_poly2(&red);
-    (scale(p_hi + p_lo, &red), p_hi, p_lo, red)
+    // Where every |x| ≤ 87, 2^n is normal and one multiply scales (the same bits).
+    let e = if m.ge(x.k(-87.0)).all() {
+        scale_normal(p_hi + p_lo, &red)
+    } else {
+        scale(p_hi + p_lo, &red)
+    };
+    (e, p_hi, p_lo, red)
 }
 
 /// Mish. See the module docs.
@@ -54,11 +60,6 @@ pub fn mish<S: Simd>(x: V<S>) -> V<S> {
     let d_err = ((n - d) + two) + n_lo; // n + n_lo + 2 = d + d_err
     let num = x * n;
     let num_lo = x.mul_add(n, -num) + x * n_lo;
-    let q = num / d;
-    let resid = q.neg_mul_add(d_err, q.neg_mul_add(d, num) + num_lo);
-    let neg_side = resid.mul_add(x.k(1.0) / d, q);
-    let tail = scale(x.mul_add(p_hi, x * p_lo), &red);
-    let neg_side = x.lt(x.k(-80.0)).select(tail, neg_side);
     // x > 0: x·(1 + 2e)/(1 + 2e + 2e²), numerator and denominator as double words (e exact
     // as eh + el, sums by TwoSum) and the quotient corrected against their low parts, so no
     // cancellation (the earlier form x - 2x·e²/D lost up to 2.3 ULP near x = 0.18).
@@ -75,11 +76,27 @@ pub fn mish<S: Simd>(x: V<S>) -> V<S> {
     let dn_lo = ((n1 - (dn - bp2)) + (e2x2 - bp2)) + n1_lo + e2x2_lo;
     let pnum = x * n1;
     let pnum_lo = x.mul_add(n1, -pnum) + x * n1_lo;
-    let pq = pnum / dn;
-    let presid = pq.neg_mul_add(dn_lo, pq.neg_mul_add(dn, pnum) + pnum_lo);
-    let pos_side = presid.mul_add(one / dn, pq);
-    let pos_side = x.gt(x.k(20.0)).select(x, pos_side);
-    let res = x.gt(x.k(0.0)).select(pos_side, neg_side);
+    // Both sides end in the same corrected quotient `q + (num + num_lo - q·d - q·d_err)/d`:
+    // each lane picks its side's operands first, so one quotient (two divisions, not four)
+    // does the same operations on the same values as that side's own would.
+    let pos = x.gt(x.k(0.0));
+    let nu = pos.select(pnum, num);
+    let nu_lo = pos.select(pnum_lo, num_lo);
+    let de = pos.select(dn, d);
+    let de_err = pos.select(dn_lo, d_err);
+    let q = nu / de;
+    let resid = q.neg_mul_add(de_err, q.neg_mul_add(de, nu) + nu_lo);
+    let res = resid.mul_add(one / de, q);
+    // x > 20 (positive side): mish rounds to x.
+    let res = x.gt(x.k(20.0)).select(x, res);
+    // x < -80 (negative side): x·e^x, scaled once (subnormal-correct). Skipped when no lane
+    // needs it.
+    let res = if x.ge(x.k(-80.0)).all() {
+        res
+    } else {
+        let tail = scale(x.mul_add(p_hi, x * p_lo), &red);
+        x.lt(x.k(-80.0)).select(tail, res)
+    };
     // Far left: |x·e^x| is far below the smallest subnormal.
     x.lt(x.k(-130.0)).select(x.k(-0.0), res)
 }
@@ -90,20 +107,26 @@ pub fn mish_grad<S: Simd>(x: V<S>) -> V<S> {
     let (e, p_hi, p_lo, red) = exp_neg_abs(x);
     let one = x.k(1.0);
     let two = x.k(2.0);
-    // x <= 0.
+    // x <= 0: top / (d·d).
     let n = e.mul_add(e, e + e);
     let d = n + two;
     let top = n.mul_add(d, (x * 4.0) * (e.mul_add(e, e)));
-    let neg_side = top / (d * d);
-    let tail = scale((one + x) * (p_hi + p_lo), &red);
-    let neg_side = x.lt(x.k(-80.0)).select(tail, neg_side);
     // x > 0: T + x(1 - T)(1 + T)/(1 + e), 1 - T = 2e²/D.
     let e2 = e * e;
     let dd = e.mul_add(two, two.mul_add(e2, one));
     let omt = (e2 + e2) / dd;
     let t = one - omt;
-    let pos_side = t + x * omt * (two - omt) / (one + e);
-    let pos_side = x.gt(x.k(40.0)).select(one, pos_side);
-    let res = x.gt(x.k(0.0)).select(pos_side, neg_side);
+    // One division serves both sides' final quotients (each lane picks its operands).
+    let pos = x.gt(x.k(0.0));
+    let q = pos.select(x * omt * (two - omt), top) / pos.select(one + e, d * d);
+    let pos_side = x.gt(x.k(40.0)).select(one, t + q);
+    let res = pos.select(pos_side, q);
+    // x < -80: e^x·(1 + x), scaled once; skipped when no lane needs it.
+    let res = if x.ge(x.k(-80.0)).all() {
+        res
+    } else {
+        let tail = scale((one + x) * (p_hi + p_lo), &red);
+        (!pos & x.lt(x.k(-80.0))).select(tail, res)
+    };
     x.lt(x.k(-130.0)).select(x.k(-0.0), res)
 }
