@@ -31,14 +31,16 @@ use core::fmt;
 /// The object-safe face of an [`Activation`], for choosing activations at run time.
 ///
 /// Every method behaves like the [`Activation`] method of the same name (panics on length
-/// mismatch; results identical on every ISA). Every [`Activation`] is one, and the trait object
-/// prints its name and parameters with `{:?}`.
+/// mismatch; results identical on every ISA). The registry's entries are `DynActivation`s, and
+/// any [`Activation`] becomes one wrapped in [`Erased`] (the concrete types do not implement
+/// this trait themselves, so `Relu.forward(..)` is never ambiguous). The trait object prints
+/// its name and parameters with `{:?}`.
 ///
 /// ```
-/// use activation_kernels::{DynActivation, activations::{LeakyRelu, Relu}, registry};
+/// use activation_kernels::{DynActivation, activations::{LeakyRelu, Relu}, registry::{self, Erased}};
 ///
 /// let choices: [&dyn DynActivation; 3] =
-///     [&Relu, &LeakyRelu { alpha: 0.5 }, registry::lookup("hardtanh").unwrap()];
+///     [&Erased(Relu), &Erased(LeakyRelu { alpha: 0.5 }), registry::lookup("hardtanh").unwrap()];
 /// let x = [-2.0f32, 3.0];
 /// let mut y = [[0.0f32; 2]; 3];
 /// for (f, y) in choices.iter().zip(&mut y) {
@@ -497,47 +499,70 @@ impl fmt::Debug for dyn DynActivation + '_ {
     }
 }
 
-impl<A: Activation> DynActivation for A {
+/// An activation behind the type-erased [`DynActivation`] interface: `&Erased(Relu)` is a
+/// `&dyn DynActivation`, like the registry's entries.
+///
+/// The concrete activation types implement only [`Activation`], so with both traits in scope
+/// `Relu.forward(..)` names one method; the type-erased methods are reached through this
+/// wrapper (or through [`lookup`], [`ALL`]).
+///
+/// ```
+/// use activation_kernels::registry::{DynActivation, Erased};
+/// use activation_kernels::{Activation, activations::Relu};
+///
+/// let x = [-1.0f32, 2.0];
+/// let (mut a, mut b) = ([0.0f32; 2], [0.0f32; 2]);
+/// Relu.forward(&x, &mut a); // Activation: no ambiguity with DynActivation in scope
+/// let erased: &dyn DynActivation = &Erased(Relu);
+/// erased.forward(&x, &mut b);
+/// assert_eq!(a, b);
+/// assert_eq!(erased.info().name, "relu");
+/// ```
+#[derive(Copy, Clone, Debug, Default, PartialEq)]
+#[repr(transparent)]
+pub struct Erased<A>(pub A);
+
+impl<A: Activation> DynActivation for Erased<A> {
     fn info(&self) -> &'static ActivationInfo {
-        Activation::info(self)
+        Activation::info(&self.0)
     }
     fn param_values(&self) -> [f32; 8] {
-        Activation::param_values(self)
+        Activation::param_values(&self.0)
     }
     fn forward_reference(&self, x: f64) -> f64 {
-        Activation::forward_reference(self, x)
+        Activation::forward_reference(&self.0, x)
     }
     fn derivative_reference(&self, x: f64) -> f64 {
-        Activation::derivative_reference(self, x)
+        Activation::derivative_reference(&self.0, x)
     }
     fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]) {
-        Activation::forward_on(self, isa, x, y)
+        Activation::forward_on(&self.0, isa, x, y)
     }
     fn forward_in_place_on(&self, isa: Isa, x: &mut [f32]) {
-        Activation::forward_in_place_on(self, isa, x)
+        Activation::forward_in_place_on(&self.0, isa, x)
     }
     fn derivative_on(&self, isa: Isa, x: &[f32], d: &mut [f32]) {
-        Activation::derivative_on(self, isa, x, d)
+        Activation::derivative_on(&self.0, isa, x, d)
     }
     fn backward_on(&self, isa: Isa, x: &[f32], dy: &[f32], dx: &mut [f32]) {
-        Activation::backward_on(self, isa, x, dy, dx)
+        Activation::backward_on(&self.0, isa, x, dy, dx)
     }
     fn forward_with_derivative_on(&self, isa: Isa, x: &[f32], y: &mut [f32], d: &mut [f32]) {
-        Activation::forward_with_derivative_on(self, isa, x, y, d)
+        Activation::forward_with_derivative_on(&self.0, isa, x, y, d)
     }
     fn forward_any_on(&self, isa: Isa, x: Slice<'_>, y: SliceMut<'_>) -> Result<(), RegistryError> {
         same_type!((x), (y), |x, y| ActivationExt::forward_t_on(
-            self, isa, x, y
+            &self.0, isa, x, y
         ))
     }
     fn forward_in_place_any_on(&self, isa: Isa, x: SliceMut<'_>) {
         match x {
-            SliceMut::F32(x) => ActivationExt::forward_in_place_t_on(self, isa, x),
-            SliceMut::F64(x) => ActivationExt::forward_in_place_t_on(self, isa, x),
+            SliceMut::F32(x) => ActivationExt::forward_in_place_t_on(&self.0, isa, x),
+            SliceMut::F64(x) => ActivationExt::forward_in_place_t_on(&self.0, isa, x),
             #[cfg(feature = "half")]
-            SliceMut::Bf16(x) => ActivationExt::forward_in_place_t_on(self, isa, x),
+            SliceMut::Bf16(x) => ActivationExt::forward_in_place_t_on(&self.0, isa, x),
             #[cfg(feature = "half")]
-            SliceMut::F16(x) => ActivationExt::forward_in_place_t_on(self, isa, x),
+            SliceMut::F16(x) => ActivationExt::forward_in_place_t_on(&self.0, isa, x),
         }
     }
     fn derivative_any_on(
@@ -547,7 +572,7 @@ impl<A: Activation> DynActivation for A {
         d: SliceMut<'_>,
     ) -> Result<(), RegistryError> {
         same_type!((x), (d), |x, d| ActivationExt::derivative_t_on(
-            self, isa, x, d
+            &self.0, isa, x, d
         ))
     }
     fn backward_any_on(
@@ -558,7 +583,7 @@ impl<A: Activation> DynActivation for A {
         dx: SliceMut<'_>,
     ) -> Result<(), RegistryError> {
         same_type!((x, dy), (dx), |x, dy, dx| ActivationExt::backward_t_on(
-            self, isa, x, dy, dx
+            &self.0, isa, x, dy, dx
         ))
     }
     fn backward_from_output_on(
@@ -568,11 +593,11 @@ impl<A: Activation> DynActivation for A {
         dy: &[f32],
         dx: &mut [f32],
     ) -> Result<(), RegistryError> {
-        if self.backward_from_output_dyn(isa, y, dy, dx) {
+        if self.0.backward_from_output_dyn(isa, y, dy, dx) {
             Ok(())
         } else {
             Err(RegistryError::NoOutputDerivative {
-                name: Activation::info(self).name,
+                name: Activation::info(&self.0).name,
             })
         }
     }
@@ -592,6 +617,7 @@ impl<A: Activation> DynActivation for A {
 /// assert_eq!(e.to_string(), "elu: invalid parameter `alpha` = 0.0: requires alpha > 0.0");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum RegistryError {
     /// No activation has this name or alias.
     UnknownName {
@@ -765,7 +791,7 @@ impl From<ParamError> for RegistryError {
 /// [`ALL`]) and the constructor `lookup_with` uses.
 macro_rules! builtins {
     ($($st:ident: $ty:ty = $val:expr;)*) => {
-        $(static $st: $ty = $val;)*
+        $(static $st: Erased<$ty> = Erased($val);)*
 
         /// Every built-in activation with its default parameters.
         ///
@@ -786,10 +812,10 @@ macro_rules! builtins {
             fn make<A: Activation>(a: &A, values: [f32; 8]) -> Result<std::boxed::Box<dyn DynActivation>, RegistryError> {
                 let b = a.with_param_values(values);
                 b.validate()?;
-                Ok(std::boxed::Box::new(b))
+                Ok(std::boxed::Box::new(Erased(b)))
             }
-            $(if Activation::info(&$st).name == name {
-                return make(&$st, values);
+            $(if Activation::info(&$st.0).name == name {
+                return make(&$st.0, values);
             })*
             Err(RegistryError::UnknownName { name: ShortName::new(name) })
         }
