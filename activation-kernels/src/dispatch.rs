@@ -33,6 +33,7 @@ use core::sync::atomic::{AtomicU8, Ordering};
 /// assert_eq!("v3".parse::<Isa>(), Ok(Isa::Avx2));
 /// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Isa {
     /// Portable code, one lane (`pulp::Scalar`). Always available; the reference path.
     Scalar,

@@ -184,6 +184,7 @@ use pulp::{Simd, WithSimd};
 /// assert_eq!(y, [0.0; 3]);
 /// ```
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MaskedRows {
     /// All NaN, like PyTorch (`-inf - (-inf)`).
     #[default]
@@ -1028,6 +1029,7 @@ fn reference(masked: MaskedRows, kind: Kind, row: &[f32]) -> std::vec::Vec<f64> 
 /// assert_eq!(a, b);
 /// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RowFunction {
     /// [`Softmax`].
     Softmax(Softmax),

@@ -62,6 +62,7 @@ macro_rules! with_kernel {
                 let $k = kernels::Softplus;
                 $body
             }
+            f => panic!("no test kernel for {f:?}"),
         }
     };
 }

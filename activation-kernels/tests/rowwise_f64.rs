@@ -242,6 +242,7 @@ fn special_rows() {
                     match masked {
                         MaskedRows::Nan => assert!(y.iter().all(|v| v.is_nan())),
                         MaskedRows::Zero => assert!(y.iter().all(|v| v.to_bits() == 0)),
+                        m => panic!("no expectation for {m:?}"),
                     }
                 }
                 // Masked elements in a finite row: probability 0, log-probability -inf.

@@ -158,6 +158,7 @@ fn label(f: RowFunction) -> String {
         RowFunction::Softmax(s) => s.masked,
         RowFunction::LogSoftmax(s) => s.masked,
         RowFunction::Softmin(s) => s.masked,
+        f => panic!("no label for {f:?}"),
     };
     format!("{} ({masked:?})", f.name())
 }

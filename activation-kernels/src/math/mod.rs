@@ -73,6 +73,7 @@ macro_rules! math_fns {
         /// assert_eq!(y, [0.0]);
         /// ```
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum MathFn {
             $(#[doc = $doc] $variant,)*
         }
