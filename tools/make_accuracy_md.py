@@ -60,7 +60,7 @@ merge(acts)
 head = "| function | ISAs | inputs | max ULP | worst input | > 1 ULP | bound | bit-identical | time |\n|---|---|---|---|---|---|---|---|---|"
 text = f"""# Accuracy record
 
-Produced by `cargo run --release -p activation-kernels --bin sweep -- all` (math core) and
+Produced by `cargo run --release -p activation-tools --bin sweep -- all` (math core) and
 `... --bin sweep -- activations` (every built-in activation, forward and derivative `f'`), over
 **all 2^32 f32 inputs** on **scalar, AVX2 and AVX-512**. For each input every ISA's bits are
 compared with scalar ("bit-identical"), and the scalar result with the f64 reference

@@ -142,8 +142,8 @@ fn plot(
     path: &std::path::Path,
     runs: &[(History, f64)],
     cfg: &TrainConfig,
-) -> Result<(), activation_kernels::plot::PlotError> {
-    use activation_kernels::plot::{Chart, Legend, Series, XScale, render_svg};
+) -> Result<(), activation_tools::plot::PlotError> {
+    use activation_tools::plot::{Chart, Legend, Series, XScale, render_svg};
     let panels: Vec<Chart> = runs
         .chunks(10)
         .map(|group| Chart {

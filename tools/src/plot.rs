@@ -12,7 +12,8 @@
 //! `examples/mlp` uses [`render_svg`] for its validation-accuracy curves.
 //!
 //! ```no_run
-//! use activation_kernels::{plot, registry};
+//! use activation_kernels::registry;
+//! use activation_tools::plot;
 //!
 //! let gelu = registry::lookup("gelu").unwrap();
 //! // f and f' on [-6, 6]:
@@ -25,20 +26,17 @@
 //! # Ok::<(), plot::PlotError>(())
 //! ```
 
-use crate::Isa;
-use crate::registry::DynActivation;
-use crate::ulp::ulp_error;
+use activation_kernels::Isa;
+use activation_kernels::registry::DynActivation;
+use activation_kernels::ulp::ulp_error;
 use plotters::prelude::*;
 use std::fmt;
 use std::path::Path;
-use std::string::{String, ToString};
-use std::vec::Vec;
-use std::{format, vec};
 
 /// Rendering or writing a plot failed.
 ///
 /// ```
-/// use activation_kernels::plot::{self, PlotError};
+/// use activation_tools::plot::{self, PlotError};
 ///
 /// // A regular file where a directory is needed: the write fails with an I/O error.
 /// let file = std::env::temp_dir().join(format!("ak-plot-err-{}", std::process::id()));
@@ -161,7 +159,7 @@ pub enum Legend {
 /// A line chart.
 ///
 /// ```
-/// use activation_kernels::plot::{self, Chart, Legend, Series, XScale};
+/// use activation_tools::plot::{self, Chart, Legend, Series, XScale};
 ///
 /// let chart = Chart {
 ///     title: "squares".to_string(),
@@ -207,7 +205,7 @@ pub struct Chart {
 /// is `±inf`. Monotonic in `x`; NaN maps to NaN.
 ///
 /// ```
-/// use activation_kernels::plot::f32_order;
+/// use activation_tools::plot::f32_order;
 ///
 /// assert_eq!(f32_order(0.0), 0.0);
 /// assert_eq!(f32_order(f32::MIN_POSITIVE), 1.0);
@@ -227,7 +225,7 @@ pub fn f32_order(x: f32) -> f64 {
 /// The f32 at bit-order position `t` ([`f32_order`]'s inverse, rounded to the nearest value).
 ///
 /// ```
-/// use activation_kernels::plot::{f32_from_order, f32_order};
+/// use activation_tools::plot::{f32_from_order, f32_order};
 ///
 /// assert_eq!(f32_from_order(127.0), 1.0);
 /// for x in [0.0f32, -3.5, 1e-40, f32::MAX, f32::NEG_INFINITY] {
@@ -631,9 +629,9 @@ pub struct UlpProfile {
 ///
 /// Inputs whose reference is NaN are skipped. For the derivative, an input whose error exceeds
 /// the declared ULP bound but lies within the declared absolute tolerance
-/// ([`derivative_abs`](crate::ActivationInfo::derivative_abs), used near zeros of `f'`, where
+/// ([`derivative_abs`](activation_kernels::ActivationInfo::derivative_abs), used near zeros of `f'`, where
 /// relative error is meaningless) is left out and counted in [`UlpProfile::excused`], as
-/// [`testing::check`](crate::testing::check) accepts it.
+/// [`testing::check`](activation_kernels::testing::check) accepts it.
 ///
 /// ```
 /// use activation_kernels::{plot::{self, Direction, Domain}, registry, ulp::ulp_error};
@@ -677,7 +675,7 @@ pub fn ulp_profiles(
         let same = |g: &[f32]| {
             g.iter()
                 .zip(&ys)
-                .all(|(a, b)| crate::ulp::same_result(*a, *b))
+                .all(|(a, b)| activation_kernels::ulp::same_result(*a, *b))
         };
         match groups.iter_mut().find(|(_, g)| same(g)) {
             Some((isas, _)) => isas.push(isa),
@@ -939,7 +937,7 @@ pub fn render_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry;
+    use activation_kernels::registry;
 
     fn parse(svg: &str) -> roxmltree::Document<'_> {
         roxmltree::Document::parse(svg).expect("well-formed SVG")

@@ -2,11 +2,11 @@
 //! sampled max ULP.
 //!
 //! ```text
-//! cargo run --release -p activation-kernels --bin report [-- --quick | --print-isa]
-//! cargo run --release -p activation-kernels --features plots --bin report -- --plots DIR [--plot-samples N]
+//! cargo run --release -p activation-tools --bin report [-- --quick | --print-isa]
+//! cargo run --release -p activation-tools --features plots --bin report -- --plots DIR [--plot-samples N]
 //! ```
 //! `--plots DIR` renders SVG plots of every built-in activation instead of the report (needs the
-//! `plots` feature; see `activation_kernels::plot::render_all`): `activations.svg` (all of them
+//! `plots` feature; see `activation_tools::plot::render_all`): `activations.svg` (all of them
 //! with their derivatives on [-6, 6]), `NAME.svg`, and `ulp-NAME.svg` (the measured ULP error of
 //! forward and derivative per ISA, on [-20, 20] and over all f32, N inputs each, default 2^18).
 //! Throughput is the median of several timed batches (elements per nanosecond, single thread,
@@ -325,8 +325,8 @@ fn activation_table(n: usize, reps: usize, isas: &[Isa], copy: f64) {
 /// `--plots DIR`: renders every built-in activation; the exit status.
 #[cfg(feature = "plots")]
 fn plots(dir: &std::path::Path, samples: usize) -> i32 {
-    use activation_kernels::plot::{Direction, render_all};
     use activation_kernels::registry;
+    use activation_tools::plot::{Direction, render_all};
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let t = Instant::now();
     match render_all(dir, registry::ALL, samples, threads) {
@@ -374,7 +374,7 @@ fn plots(dir: &std::path::Path, samples: usize) -> i32 {
 fn plots(_dir: &std::path::Path, _samples: usize) -> i32 {
     eprintln!(
         "report --plots needs the `plots` feature of activation-kernels; run:\n  \
-         cargo run --release -p activation-kernels --features plots --bin report -- --plots DIR"
+         cargo run --release -p activation-tools --features plots --bin report -- --plots DIR"
     );
     2
 }

@@ -1,7 +1,7 @@
 //! Exhaustive (or strided) accuracy sweep of the math core and the activations.
 //!
 //! ```text
-//! cargo run --release -p activation-kernels --bin sweep -- [FUNC...|all|activations|ACT|ACT'|ACT'(y)]
+//! cargo run --release -p activation-tools --bin sweep -- [FUNC...|all|activations|ACT|ACT'|ACT'(y)]
 //!     [--isa ISA]... [--stride N] [--threads N] [--markdown FILE] [--quiet] [--identity-only]
 //!     [--monotone] [--digest]
 //! ```
