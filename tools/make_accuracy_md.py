@@ -133,7 +133,7 @@ since 2026-12-01):
 # The f64 section: measured by the MPFR tests (not by sweep), kept here so regeneration keeps it.
 text += (pathlib.Path(__file__).resolve().parent / "accuracy-f64.md").read_text()
 root = pathlib.Path(__file__).resolve().parent.parent
-root.joinpath("ACCURACY.md").write_text(text)
+root.joinpath("activation-kernels", "ACCURACY.md").write_text(text)
 
 # The README's per-activation summary (between its activation-accuracy markers): max ULP of
 # forward, derivative and backward_from_output per activation, from the same rows.

@@ -7,8 +7,8 @@ use activation_kernels::accuracy::MATH;
 use activation_kernels::registry::ALL;
 
 fn rows() -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ACCURACY.md"))
-        .expect("ACCURACY.md at the workspace root");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ACCURACY.md"))
+        .expect("ACCURACY.md in the crate");
     text.lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| function") && !l.contains("---"))
         .map(|l| {
