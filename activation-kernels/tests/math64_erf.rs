@@ -12,7 +12,7 @@
 use activation_kernels::Isa;
 use activation_kernels::math::V64;
 use activation_kernels::math64;
-use pulp::{Simd, WithSimd};
+use pulp::Simd;
 
 mod common;
 use common::Rng;
@@ -32,7 +32,7 @@ enum F {
 
 const ALL: [F; 4] = [F::Erf, F::Erfc, F::Gelu, F::GeluGrad];
 
-impl F {
+impl Kernel64 for F {
     #[inline(always)]
     fn eval<S: Simd>(self, x: V64<S>) -> V64<S> {
         match self {
@@ -44,39 +44,15 @@ impl F {
     }
 }
 
-/// `out[i] = f(x[i])`, full vectors then one partial vector.
-struct Run<'a> {
-    f: F,
-    x: &'a [f64],
-    out: &'a mut [f64],
-}
-
-impl WithSimd for Run<'_> {
-    type Output = ();
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, s: S) {
-        assert_eq!(self.x.len(), self.out.len());
-        let (xh, xt) = S::as_simd_f64s(self.x);
-        let (oh, ot) = S::as_mut_simd_f64s(self.out);
-        for (o, &x) in oh.iter_mut().zip(xh) {
-            *o = self.f.eval(V64::new(s, x)).v;
-        }
-        if !xt.is_empty() {
-            let x = V64::new(s, s.partial_load_f64s(xt));
-            s.partial_store_f64s(ot, self.f.eval(x).v);
-        }
-    }
-}
-
 #[path = "common/runners.rs"]
 mod runners;
-use runners::{Lanes, Runner, dispatch, runners};
+use runners::{Kernel64, Lanes, Map64, Runner, dispatch, runners};
 
 fn run(r: Runner, f: F, x: &[f64]) -> Vec<f64> {
     let mut out = vec![0.0; x.len()];
     dispatch(
         r,
-        Run {
+        Map64 {
             f,
             x,
             out: &mut out,

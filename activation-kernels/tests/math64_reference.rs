@@ -1,5 +1,5 @@
 //! The f64 math core and f64 activation kernels against committed reference values, on every
-//! ISA: part of the default suite, so it needs nothing beyond Rust (the MPFR comparisons over
+//! ISA and pulp's emulated lane widths: part of the default suite, so it needs nothing beyond Rust (the MPFR comparisons over
 //! many more points are behind the `mpfr` feature).
 //!
 //! `tests/data/math64_reference.txt` comes from `tools/gen_f64_reference.py` (mpmath at 256
@@ -10,7 +10,7 @@
 use activation_kernels::Isa;
 use activation_kernels::math::V64;
 use activation_kernels::math64;
-use pulp::{Simd, WithSimd};
+use pulp::Simd;
 
 const DATA: &str = include_str!("data/math64_reference.txt");
 
@@ -34,49 +34,49 @@ const FUNCS: &[(&str, f64)] = &[
     ("tanhshrink", 2.0),
 ];
 
-#[inline(always)]
-fn eval<S: Simd>(name: &str, x: V64<S>) -> V64<S> {
-    match name {
-        "exp" => math64::exp(x),
-        "expm1" => math64::expm1(x),
-        "ln" => math64::ln(x),
-        "ln1p" => math64::ln1p(x),
-        "tanh" => math64::tanh(x),
-        "sigmoid" => math64::sigmoid(x),
-        "erf" => math64::erf(x),
-        "erfc" => math64::erfc(x),
-        "softplus" => math64::softplus(x),
-        "gelu" => math64::gelu(x),
-        "gelu_tanh" => math64::gelu_tanh(x),
-        "swish" => math64::swish(x, x.k(1.0)),
-        "mish" => math64::mish(x),
-        "softsign" => math64::softsign(x),
-        "tanhshrink" => math64::tanhshrink(x),
-        _ => panic!("no f64 kernel named {name}"),
-    }
-}
+/// A function of [`FUNCS`] by name.
+#[derive(Copy, Clone)]
+struct Named(&'static str);
 
-/// `out[i] = f(x[i])`: full vectors, then one partial vector.
-struct Run<'a> {
-    name: &'a str,
-    x: &'a [f64],
-    out: &'a mut [f64],
-}
-
-impl WithSimd for Run<'_> {
-    type Output = ();
+impl Kernel64 for Named {
     #[inline(always)]
-    fn with_simd<S: Simd>(self, s: S) {
-        let (xh, xt) = S::as_simd_f64s(self.x);
-        let (oh, ot) = S::as_mut_simd_f64s(self.out);
-        for (o, &x) in oh.iter_mut().zip(xh) {
-            *o = eval(self.name, V64::new(s, x)).v;
-        }
-        if !xt.is_empty() {
-            let v = V64::new(s, s.partial_load_f64s(xt));
-            s.partial_store_f64s(ot, eval(self.name, v).v);
+    fn eval<S: Simd>(self, x: V64<S>) -> V64<S> {
+        match self.0 {
+            "exp" => math64::exp(x),
+            "expm1" => math64::expm1(x),
+            "ln" => math64::ln(x),
+            "ln1p" => math64::ln1p(x),
+            "tanh" => math64::tanh(x),
+            "sigmoid" => math64::sigmoid(x),
+            "erf" => math64::erf(x),
+            "erfc" => math64::erfc(x),
+            "softplus" => math64::softplus(x),
+            "gelu" => math64::gelu(x),
+            "gelu_tanh" => math64::gelu_tanh(x),
+            "swish" => math64::swish(x, x.k(1.0)),
+            "mish" => math64::mish(x),
+            "softsign" => math64::softsign(x),
+            "tanhshrink" => math64::tanhshrink(x),
+            name => panic!("no f64 kernel named {name}"),
         }
     }
+}
+
+#[path = "common/runners.rs"]
+mod runners;
+use runners::{Kernel64, Map64, Runner, dispatch, runners};
+
+fn run(r: Runner, name: &'static str, x: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; x.len()];
+    dispatch(
+        r,
+        Map64 {
+            f: Named(name),
+            x,
+            out: &mut out,
+        },
+    );
+    out
 }
 
 fn parse(hex: &str) -> f64 {
@@ -142,12 +142,7 @@ fn f64_kernels_are_within_their_bounds_of_the_reference_values_on_every_isa() {
     for &(name, bound) in FUNCS {
         let (xs, refs) = &points[name];
         assert!(xs.len() > 300, "{name}: only {} points", xs.len());
-        let mut scalar = vec![0.0; xs.len()];
-        Isa::Scalar.dispatch(Run {
-            name,
-            x: xs,
-            out: &mut scalar,
-        });
+        let scalar = run(Runner::Isa(Isa::Scalar), name, xs);
         let (mut worst, mut at) = (0.0f64, 0.0f64);
         for ((&x, &(hi, lo)), &y) in xs.iter().zip(refs).zip(&scalar) {
             let e = ulp_error(y, hi, lo);
@@ -164,17 +159,13 @@ fn f64_kernels_are_within_their_bounds_of_the_reference_values_on_every_isa() {
                 "{name}: {worst:.3} ULP at x = {at:e} (bound {bound})"
             ));
         }
-        for isa in Isa::available().filter(|&i| i != Isa::Scalar) {
-            let mut out = vec![0.0; xs.len()];
-            isa.dispatch(Run {
-                name,
-                x: xs,
-                out: &mut out,
-            });
+        // Every ISA and pulp's emulated lane widths give the scalar bits.
+        for r in runners() {
+            let out = run(r, name, xs);
             for (i, (&a, &b)) in scalar.iter().zip(&out).enumerate() {
                 assert!(
                     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
-                    "{name}({:e}) on {isa}: {b:e} but scalar gives {a:e}",
+                    "{name}({:e}) on {r:?}: {b:e} but scalar gives {a:e}",
                     xs[i]
                 );
             }
