@@ -162,6 +162,15 @@
 //! [`slice::copy_from_slice`]); the message names both lengths and points at the caller.
 //! Invalid parameters are a `Result` at construction (`new`) and a panic if an invalid struct
 //! literal reaches a slice function.
+//!
+//! ## The `pulp` dependency
+//! The slice API (activations, registry, row-wise functions) has no `pulp` type in its
+//! signatures. The kernel-author layer does: [`kernel`]'s traits and drivers and
+//! [`math::V`] are generic over `pulp::Simd`, and [`Isa::dispatch`] takes a `pulp::WithSimd`.
+//! For that layer the crate re-exports the `pulp` it is built with as
+//! [`activation_kernels::pulp`](pulp); name it through that path rather than depending on
+//! `pulp` yourself, so the versions always match. Every 0.1.x release uses pulp 0.22.x; moving
+//! to a new pulp minor version is a breaking release of this crate.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 // Generated code names `::activation_kernels::...`; make that path work inside this crate too.
@@ -178,8 +187,6 @@ pub mod math64;
 pub mod maxout;
 #[cfg(feature = "rayon")]
 pub mod par;
-#[cfg(feature = "plots")]
-pub mod plot;
 pub mod prelu;
 mod reduce;
 pub mod registry;
