@@ -168,7 +168,7 @@
 //! signatures. The kernel-author layer does: [`kernel`]'s traits and drivers and
 //! [`math::V`] are generic over `pulp::Simd`, and [`Isa::dispatch`] takes a `pulp::WithSimd`.
 //! For that layer the crate re-exports the `pulp` it is built with as
-//! [`activation_kernels::pulp`](pulp); name it through that path rather than depending on
+//! [`activation_kernels::pulp`]; name it through that path rather than depending on
 //! `pulp` yourself, so the versions always match. Every 0.1.x release uses pulp 0.22.x; moving
 //! to a new pulp minor version is a breaking release of this crate.
 #![cfg_attr(not(feature = "std"), no_std)]
