@@ -46,21 +46,6 @@ const SPLIT: f32 = 1.032;
 pub fn tanhshrink<S: Simd>(x: V<S>) -> V<S> {
     let sign = x.sign();
     let a = x.abs();
-    // A vector whose lanes all take one form computes only that one (each lane's result is
-    // one form or the other, so the bits do not change).
-    let is_small = a.lt(x.k(SPLIT));
-    if is_small.all() {
-        return series(x, a).xor_sign(sign);
-    }
-    if !is_small.any() {
-        return large(x, a).xor_sign(sign);
-    }
-    is_small.select(series(x, a), large(x, a)).xor_sign(sign)
-}
-
-/// `a³/3 + a⁵(c5 + a²R(a²))` for `a = |x| < SPLIT`, with the leading terms as double-f32.
-#[inline(always)]
-fn series<S: Simd>(x: V<S>, a: V<S>) -> V<S> {
     // Series: a^3/3 + a^5 (c5 + a^2 R(a^2)), with a^3, a^5, a^3/3 and c5·a^5 as double-f32.
     let a2 = a * a;
     let a2_lo = a.mul_add(a, -a2);
@@ -78,15 +63,12 @@ fn series<S: Simd>(x: V<S>, a: V<S>) -> V<S> {
     // m + t exactly (Fast2Sum: |t| < m for a < 1.58); everything else is small.
     let s = m + t;
     let s_err = t - (s - m);
-    s + (s_err + ((corr + t_lo) + rest))
-}
-
-/// `(a - 1) + 2/(e^{2a} + 1)` for `a = |x| ≥ SPLIT` (and `inf`, NaN).
-#[inline(always)]
-fn large<S: Simd>(x: V<S>, a: V<S>) -> V<S> {
+    let small = s + (s_err + ((corr + t_lo) + rest));
+    // Large: (a - 1) + 2 / (e^{2a} + 1).
     let ac = a.clamp_above(9.1);
     let two_a = ac + ac;
     let red = reduce(two_a, x.k(0.0));
     let e = scale_normal(exp_poly(&red), &red);
-    (a - 1.0) + x.k(2.0) / (e + 1.0)
+    let large = (a - 1.0) + x.k(2.0) / (e + 1.0);
+    a.lt(x.k(SPLIT)).select(small, large).xor_sign(sign)
 }
