@@ -79,7 +79,8 @@ fn draw_err(e: impl fmt::Display) -> PlotError {
 /// `(x, y)` points of a line.
 ///
 /// ```
-/// use activation_kernels::{plot, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot;
 ///
 /// let (f, _) = plot::activation_curves(registry::lookup("relu").unwrap(), -1.0, 1.0, 3);
 /// assert_eq!(f, vec![(-1.0, 0.0), (0.0, 0.0), (1.0, 1.0)]);
@@ -89,7 +90,8 @@ pub type Points = Vec<(f64, f64)>;
 /// One line of a chart. Non-finite points break the line (they are not drawn).
 ///
 /// ```
-/// use activation_kernels::{plot, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot;
 ///
 /// let chart = plot::activation_chart(registry::lookup("tanh").unwrap());
 /// let (f, d) = (&chart.series[0], &chart.series[1]);
@@ -112,7 +114,8 @@ pub struct Series {
 /// How x coordinates map to axis labels.
 ///
 /// ```
-/// use activation_kernels::{plot::{self, Direction, Domain, XScale}, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot::{self, Direction, Domain, XScale};
 ///
 /// let relu = registry::lookup("relu").unwrap();
 /// assert_eq!(plot::activation_chart(relu).x_scale, XScale::Linear);
@@ -132,7 +135,8 @@ pub enum XScale {
 /// Where the legend goes (inside the plotting area).
 ///
 /// ```
-/// use activation_kernels::{plot::{self, Legend}, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot::{self, Legend};
 ///
 /// let mut chart = plot::activation_chart(registry::lookup("elu").unwrap());
 /// assert_eq!(chart.legend, Legend::UpperLeft);
@@ -393,7 +397,8 @@ fn draw_chart<DB: DrawingBackend>(
 /// `size` = (width, height) pixels.
 ///
 /// ```
-/// use activation_kernels::{plot, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot;
 ///
 /// let charts: Vec<_> = ["relu", "gelu"]
 ///     .iter()
@@ -425,7 +430,8 @@ pub fn render_svg_string(
 /// [`render_svg_string`] written to `path` (parent directories are created).
 ///
 /// ```
-/// use activation_kernels::{plot, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot;
 ///
 /// let dir = std::env::temp_dir().join(format!("ak-plot-doc-{}", std::process::id()));
 /// let path = dir.join("sub/mish.svg"); // parent directories are created
@@ -453,7 +459,8 @@ pub fn render_svg(
 /// kernels on [`Isa::best`] (`forward_with_derivative`).
 ///
 /// ```
-/// use activation_kernels::{plot, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot;
 ///
 /// let (f, d) = plot::activation_curves(registry::lookup("sigmoid").unwrap(), -2.0, 2.0, 5);
 /// assert_eq!(f.len(), 5);
@@ -479,7 +486,8 @@ pub fn activation_curves(act: &dyn DynActivation, lo: f32, hi: f32, n: usize) ->
 /// activation's name.
 ///
 /// ```
-/// use activation_kernels::{plot, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot;
 ///
 /// let chart = plot::activation_chart(registry::lookup("silu").unwrap());
 /// assert_eq!(chart.title, "swish"); // the canonical name
@@ -516,7 +524,8 @@ pub fn activation_chart(act: &dyn DynActivation) -> Chart {
 /// Which kernel [`ulp_profiles`] measures.
 ///
 /// ```
-/// use activation_kernels::{plot::{self, Direction, Domain}, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot::{self, Direction, Domain};
 ///
 /// // relu is exact in both directions.
 /// let relu = registry::lookup("relu").unwrap();
@@ -536,7 +545,8 @@ pub enum Direction {
 /// Where [`ulp_profiles`] samples.
 ///
 /// ```
-/// use activation_kernels::{plot::{self, Direction, Domain}, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot::{self, Direction, Domain};
 ///
 /// let tanh = registry::lookup("tanh").unwrap();
 /// let dom = Domain::Interval(-3.0, 3.0);
@@ -597,7 +607,8 @@ impl Domain {
 /// bit-identical results.
 ///
 /// ```
-/// use activation_kernels::{Isa, plot::{self, Direction, Domain}, registry};
+/// use activation_kernels::{Isa, registry};
+/// use activation_tools::plot::{self, Direction, Domain};
 ///
 /// let sig = registry::lookup("sigmoid").unwrap();
 /// let p = plot::ulp_profiles(sig, Direction::Forward, Domain::AllF32, 4000, 16);
@@ -634,7 +645,8 @@ pub struct UlpProfile {
 /// [`testing::check`](activation_kernels::testing::check) accepts it.
 ///
 /// ```
-/// use activation_kernels::{plot::{self, Direction, Domain}, registry, ulp::ulp_error};
+/// use activation_kernels::{registry, ulp::ulp_error};
+/// use activation_tools::plot::{self, Direction, Domain};
 ///
 /// let gelu = registry::lookup("gelu").unwrap();
 /// let p = plot::ulp_profiles(gelu, Direction::Derivative, Domain::Interval(-5.0, 5.0), 2000, 20);
@@ -730,7 +742,8 @@ pub fn ulp_profiles(
 /// the domain and the measured maximum.
 ///
 /// ```
-/// use activation_kernels::{plot::{self, Direction, Domain}, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot::{self, Direction, Domain};
 ///
 /// let elu = registry::lookup("elu").unwrap();
 /// let dom = Domain::Interval(-10.0, 10.0);
@@ -816,7 +829,8 @@ pub fn ulp_chart(
 /// Files written by [`render_all`].
 ///
 /// ```
-/// use activation_kernels::{plot, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot;
 ///
 /// let dir = std::env::temp_dir().join(format!("ak-plot-rendered-{}", std::process::id()));
 /// let out = plot::render_all(&dir, &[registry::lookup("relu6").unwrap()], 500, 1)?;
@@ -843,7 +857,8 @@ pub struct Rendered {
 /// Activations are measured on up to `threads` threads.
 ///
 /// ```
-/// use activation_kernels::{plot, registry};
+/// use activation_kernels::registry;
+/// use activation_tools::plot;
 ///
 /// let dir = std::env::temp_dir().join(format!("ak-plot-all-{}", std::process::id()));
 /// let acts = [registry::lookup("relu").unwrap(), registry::lookup("tanh").unwrap()];
