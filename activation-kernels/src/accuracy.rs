@@ -37,8 +37,9 @@ pub struct MathAccuracy {
     pub worst_input: Option<u32>,
 }
 
-/// The table, one row per [`MathFn`], in [`MathFn::ALL`] order. Measured values: full 2^32
-/// sweep, scalar and AVX2 (bit-identical), 2026-11-23, AMD EPYC (AVX2+FMA, no AVX-512).
+/// The table, one row per [`MathFn`], in [`MathFn::ALL`] order. Measured values: the full 2^32
+/// sweep on the scalar path, every ISA bit-identical to it (the sweep output is in
+/// `docs/records/sweep-*.md`, assembled into ACCURACY.md).
 pub const MATH: &[MathAccuracy] = &[
     row(MathFn::Exp, 1.0, Some(0.775), Some(0xC2AF501A)),
     row(MathFn::Expm1, 1.0, Some(0.945), Some(0x3EB6BC4E)),

@@ -110,10 +110,8 @@ ISA**; on `f32` the generic methods are the [`RowActivation`] ones. No f32 row i
 the heap (no allocation, `no_std`): every pass widens its 16-element block again from the
 input; softmax and softmin keep `2^64·e^(x - m)` of a row's first 1024 elements in a 4 KiB
 stack buffer between the passes and recompute it for the rest (same bits either way).
-Measured forward throughput on AVX-512 (the Zen 5 development machine, 2026-12-02, 64-byte
-aligned buffers): rows of 1024, softmax bf16 1.14 and f16 1.19 elem/ns against f32 1.43 in
-the same run (80–83%; 0.47 and 0.32 before the buffer and native conversions), log-softmax
-84%; rows of 4096, where three quarters of the exponentials are recomputed, softmax 61–63%.
+Rows longer than the buffer therefore cost more per element than short ones; the measured
+throughput against f32 is in the half-type softmax throughput record in `docs/records/`.
 Backward widens `y` and `dy` the same
 way, forms `dx` in f32 and rounds once. The special rows follow the policy above (NaN,
 zeros for [`MaskedRows::Zero`]).

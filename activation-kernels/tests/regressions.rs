@@ -152,7 +152,7 @@ fn softplus_is_monotone_between_neighbours() {
     }
 }
 
-/// fuzz/invariants (CI, 2026-11-23): general_relu with alpha = 1.84e31, threshold = 4.6e24 gave
+/// Found by fuzz/invariants in CI: general_relu with alpha = 1.84e31, threshold = 4.6e24 gave
 /// `+inf` at x = 8.1e9, where alpha·(x - threshold) overflows to `-inf`: the TwoSum correction
 /// alpha·e overflowed with the opposite sign. The correction is now only added when finite.
 #[test]
