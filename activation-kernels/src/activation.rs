@@ -14,9 +14,9 @@
 //!   identical on every ISA.
 
 use crate::Isa;
+use crate::element::Element;
 use crate::kernel::{
-    BinaryKernel, BinaryKernel64, DualKernel, DualKernel64, Map, Map2, MapInPlace, UnaryKernel,
-    UnaryKernel64, Zip, ZipInPlace, check_len,
+    BinaryKernel, BinaryKernel64, DualKernel, DualKernel64, UnaryKernel, UnaryKernel64, check_len,
 };
 use crate::math::{V, V64};
 use core::fmt;
@@ -32,6 +32,7 @@ use pulp::Simd;
 /// assert_eq!(e.to_string(), "elu: invalid parameter `alpha` = -1.0: requires alpha > 0.0");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ParamError {
     /// The activation's name.
     pub activation: &'static str,
@@ -41,6 +42,31 @@ pub struct ParamError {
     pub value: f32,
     /// The constraint, as written in the definition (e.g. `alpha > 0.0`).
     pub constraint: &'static str,
+}
+
+impl ParamError {
+    /// The error for `param = value` of `activation`, which violates `constraint` (for
+    /// hand-written activations and shape types; `#[activation]` generates these).
+    ///
+    /// ```
+    /// use activation_kernels::ParamError;
+    ///
+    /// let e = ParamError::new("maxout", "k", 0.0, "k >= 1");
+    /// assert_eq!(e.to_string(), "maxout: invalid parameter `k` = 0.0: requires k >= 1");
+    /// ```
+    pub const fn new(
+        activation: &'static str,
+        param: &'static str,
+        value: f32,
+        constraint: &'static str,
+    ) -> Self {
+        ParamError {
+            activation,
+            param,
+            value,
+            constraint,
+        }
+    }
 }
 
 impl fmt::Display for ParamError {
@@ -213,12 +239,12 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// `backward_from_output` through a trait object: `false` when this activation has no
     /// output derivative (overridden by `#[activation]` when it has one).
     #[doc(hidden)]
-    fn backward_from_output_dyn(
+    fn backward_from_output_dyn<T: Element>(
         &self,
         _isa: Isa,
-        _y: &[f32],
-        _dy: &[f32],
-        _dx: &mut [f32],
+        _y: &[T],
+        _dy: &[T],
+        _dx: &mut [T],
     ) -> bool {
         false
     }
@@ -367,7 +393,7 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(y, [0.0, 3.0, 6.0]);
     /// ```
     #[track_caller]
-    fn forward(&self, x: &[f32], y: &mut [f32]) {
+    fn forward<T: Element>(&self, x: &[T], y: &mut [T]) {
         self.forward_on(Isa::best(), x, y)
     }
 
@@ -384,14 +410,10 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(a[1], 0.5);
     /// ```
     #[track_caller]
-    fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]) {
+    fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) {
         check_len("input and output", x.len(), y.len());
         self.checked();
-        isa.dispatch(Map {
-            k: Fwd(*self),
-            src: x,
-            dst: y,
-        })
+        T::act_map_on(isa, Fwd(*self), x, y)
     }
 
     /// `x = f(x)`.
@@ -404,7 +426,7 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(x, [0.0, 2.0]);
     /// ```
     #[track_caller]
-    fn forward_in_place(&self, x: &mut [f32]) {
+    fn forward_in_place<T: Element>(&self, x: &mut [T]) {
         self.forward_in_place_on(Isa::best(), x)
     }
 
@@ -418,9 +440,9 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(x, [-1.0, 0.5, 1.0]);
     /// ```
     #[track_caller]
-    fn forward_in_place_on(&self, isa: Isa, x: &mut [f32]) {
+    fn forward_in_place_on<T: Element>(&self, isa: Isa, x: &mut [T]) {
         self.checked();
-        isa.dispatch(MapInPlace { k: Fwd(*self), x })
+        T::act_map_in_place_on(isa, Fwd(*self), x)
     }
 
     /// `d = f'(x)`.
@@ -433,7 +455,7 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(d, [0.1, 0.1, 1.0]); // left derivative at 0
     /// ```
     #[track_caller]
-    fn derivative(&self, x: &[f32], d: &mut [f32]) {
+    fn derivative<T: Element>(&self, x: &[T], d: &mut [T]) {
         self.derivative_on(Isa::best(), x, d)
     }
 
@@ -447,14 +469,10 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(d, [1.0, 0.0]);
     /// ```
     #[track_caller]
-    fn derivative_on(&self, isa: Isa, x: &[f32], d: &mut [f32]) {
+    fn derivative_on<T: Element>(&self, isa: Isa, x: &[T], d: &mut [T]) {
         check_len("input and output", x.len(), d.len());
         self.checked();
-        isa.dispatch(Map {
-            k: Deriv(*self),
-            src: x,
-            dst: d,
-        })
+        T::act_map_on(isa, Deriv(*self), x, d)
     }
 
     /// `dx = dy · f'(x)`.
@@ -467,7 +485,7 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(dx, [0.0, 5.0]);
     /// ```
     #[track_caller]
-    fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+    fn backward<T: Element>(&self, x: &[T], dy: &[T], dx: &mut [T]) {
         self.backward_on(Isa::best(), x, dy, dx)
     }
 
@@ -481,16 +499,11 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(dx, [0.5]); // 2 · sigmoid'(0) = 2 · 0.25
     /// ```
     #[track_caller]
-    fn backward_on(&self, isa: Isa, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+    fn backward_on<T: Element>(&self, isa: Isa, x: &[T], dy: &[T], dx: &mut [T]) {
         check_len("x and dx", x.len(), dx.len());
         check_len("dy and dx", dy.len(), dx.len());
         self.checked();
-        isa.dispatch(Zip {
-            k: Back(*self),
-            a: x,
-            b: dy,
-            dst: dx,
-        })
+        T::act_zip_on(isa, Back(*self), x, dy, dx)
     }
 
     /// `g = g · f'(x)`: backward overwriting the upstream gradient.
@@ -503,7 +516,7 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(g, [0.0, 3.0, 0.0]);
     /// ```
     #[track_caller]
-    fn backward_in_place(&self, x: &[f32], g: &mut [f32]) {
+    fn backward_in_place<T: Element>(&self, x: &[T], g: &mut [T]) {
         self.backward_in_place_on(Isa::best(), x, g)
     }
 
@@ -517,14 +530,10 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!(g, [0.5, 2.0]);
     /// ```
     #[track_caller]
-    fn backward_in_place_on(&self, isa: Isa, x: &[f32], g: &mut [f32]) {
+    fn backward_in_place_on<T: Element>(&self, isa: Isa, x: &[T], g: &mut [T]) {
         check_len("x and gradient", x.len(), g.len());
         self.checked();
-        isa.dispatch(ZipInPlace {
-            k: Back(*self),
-            a: x,
-            b: g,
-        })
+        T::act_zip_in_place_on(isa, Back(*self), x, g)
     }
 
     /// `y = f(x)` and `d = f'(x)` in one pass.
@@ -537,7 +546,7 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!((y, d), ([-3.0, 4.0], [1.0, 1.0]));
     /// ```
     #[track_caller]
-    fn forward_with_derivative(&self, x: &[f32], y: &mut [f32], d: &mut [f32]) {
+    fn forward_with_derivative<T: Element>(&self, x: &[T], y: &mut [T], d: &mut [T]) {
         self.forward_with_derivative_on(Isa::best(), x, y, d)
     }
 
@@ -556,16 +565,11 @@ pub trait Activation: Copy + Send + Sync + 'static {
     /// assert_eq!((y[1], d[1]), (0.0, 0.5));
     /// ```
     #[track_caller]
-    fn forward_with_derivative_on(&self, isa: Isa, x: &[f32], y: &mut [f32], d: &mut [f32]) {
+    fn forward_with_derivative_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T], d: &mut [T]) {
         check_len("input and output", x.len(), y.len());
         check_len("input and derivative", x.len(), d.len());
         self.checked();
-        isa.dispatch(Map2 {
-            k: Both(*self),
-            src: x,
-            a: y,
-            b: d,
-        })
+        T::act_map2_on(isa, Both(*self), x, y, d)
     }
 
     #[doc(hidden)]
@@ -645,7 +649,7 @@ pub trait OutputDerivative: Activation {
     /// assert_eq!(dx, [0.0, 7.0]);
     /// ```
     #[track_caller]
-    fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    fn backward_from_output<T: Element>(&self, y: &[T], dy: &[T], dx: &mut [T]) {
         self.backward_from_output_on(Isa::best(), y, dy, dx)
     }
 
@@ -657,61 +661,17 @@ pub trait OutputDerivative: Activation {
     /// let mut dx = [0.0f32; 2];
     /// Sigmoid.backward_from_output_on(Isa::Scalar, &[0.5, 1.0], &[4.0, 4.0], &mut dx);
     /// assert_eq!(dx, [1.0, 0.0]); // 4·y·(1 - y)
+    ///
+    /// let mut dx64 = [0.0f64; 2];
+    /// Sigmoid.backward_from_output_on(Isa::best(), &[0.5f64, 0.25], &[2.0, 1.0], &mut dx64);
+    /// assert_eq!(dx64, [0.5, 0.1875]); // dy·y·(1 - y), on f64
     /// ```
     #[track_caller]
-    fn backward_from_output_on(&self, isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    fn backward_from_output_on<T: Element>(&self, isa: Isa, y: &[T], dy: &[T], dx: &mut [T]) {
         check_len("y and dx", y.len(), dx.len());
         check_len("dy and dx", dy.len(), dx.len());
         self.checked();
-        isa.dispatch(Zip {
-            k: BackOut(*self),
-            a: y,
-            b: dy,
-            dst: dx,
-        })
-    }
-
-    /// [`OutputDerivative::backward_from_output`] on slices of any
-    /// [`Element`](crate::element::Element) type (`f32`, `f64`, and with the `half` feature
-    /// `bf16`, `f16`).
-    ///
-    /// ```
-    /// use activation_kernels::{OutputDerivative, activations::Sigmoid};
-    ///
-    /// let (y, dy) = ([0.5f64, 0.25], [2.0f64, 1.0]);
-    /// let mut dx = [0.0f64; 2];
-    /// Sigmoid.backward_from_output_t(&y, &dy, &mut dx);
-    /// assert_eq!(dx, [0.5, 0.1875]); // dy·y·(1 - y)
-    /// ```
-    #[track_caller]
-    fn backward_from_output_t<T: crate::element::Element>(&self, y: &[T], dy: &[T], dx: &mut [T]) {
-        self.backward_from_output_t_on(Isa::best(), y, dy, dx)
-    }
-
-    /// [`OutputDerivative::backward_from_output_t`] on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, OutputDerivative, activations::Tanh};
-    ///
-    /// let (y, dy) = ([0.5f64], [1.0f64]);
-    /// let (mut a, mut b) = ([0.0f64], [0.0f64]);
-    /// Tanh.backward_from_output_t_on(Isa::Scalar, &y, &dy, &mut a);
-    /// Tanh.backward_from_output_t_on(Isa::best(), &y, &dy, &mut b);
-    /// assert_eq!(a, b);
-    /// assert_eq!(a, [0.75]); // 1 - y²
-    /// ```
-    #[track_caller]
-    fn backward_from_output_t_on<T: crate::element::Element>(
-        &self,
-        isa: Isa,
-        y: &[T],
-        dy: &[T],
-        dx: &mut [T],
-    ) {
-        check_len("y and dx", y.len(), dx.len());
-        check_len("dy and dx", dy.len(), dx.len());
-        self.checked();
-        <T as crate::element::sealed::Sealed>::act_zip_on(isa, BackOut(*self), y, dy, dx)
+        T::act_zip_on(isa, BackOut(*self), y, dy, dx)
     }
 }
 

@@ -1,47 +1,45 @@
 //! Other element types: `f64`, `half::bf16` and `half::f16` slices (and `f32`) through one
 //! generic API.
 //!
-//! Every elementwise [`Activation`] runs on slices of any [`Element`] through the extension trait
-//! [`ActivationExt`] (implemented for every activation):
+//! Every slice method of [`Activation`](crate::Activation) (and of the row-wise functions, the registry and
+//! [`par`](crate::par)) is generic over the element type `T: Element`: `f32` is just `T = f32`.
 //!
 //! ```
-//! use activation_kernels::activations::Sigmoid;
-//! use activation_kernels::element::{ActivationExt, half::{bf16, f16}};
+//! use activation_kernels::{Activation, activations::Sigmoid};
+//! use activation_kernels::element::half::{bf16, f16};
 //!
 //! let x = [bf16::from_f32(-1.0), bf16::ZERO, bf16::from_f32(2.0)];
 //! let mut y = [bf16::ZERO; 3];
-//! Sigmoid.forward_t(&x, &mut y);
+//! Sigmoid.forward(&x, &mut y);
 //! assert_eq!(y[1], bf16::from_f32(0.5));
 //!
-//! // The same call on f16 and on f32 (where it is `Activation::forward`).
+//! // The same call on f16.
 //! let xh = [f16::from_f32(-1.0), f16::ZERO, f16::from_f32(2.0)];
 //! let mut yh = [f16::ZERO; 3];
-//! Sigmoid.forward_t(&xh, &mut yh);
+//! Sigmoid.forward(&xh, &mut yh);
 //! assert_eq!(yh[2], f16::from_f32(0.880_797_1)); // sigmoid(2), correctly rounded
 //!
 //! let mut g = [bf16::ONE; 3];
-//! Sigmoid.backward_in_place_t(&x, &mut g); // g = g · sigmoid'(x)
+//! Sigmoid.backward_in_place(&x, &mut g); // g = g · sigmoid'(x)
 //! assert_eq!(g[1], bf16::from_f32(0.25));
 //! ```
 //!
-//! The row-wise functions (softmax, log-softmax, softmin) accept the same types through
-//! [`RowActivationExt`](crate::rowwise::RowActivationExt); see
+//! The row-wise functions (softmax, log-softmax, softmin) accept the same types; see
 //! [their docs](crate::rowwise#half-types-bf16-and-f16).
 //!
 //! # f64
 //! `f64` slices run the activations' f64 kernels: the same `#[activation]` formula on f64
-//! lanes ([`Activation::forward_v64`] and friends) with the f64 math core
+//! lanes ([`Activation::forward_v64`](crate::Activation::forward_v64) and friends) with the f64 math core
 //! ([`math64`](crate::math64)), bit-identical on every ISA. Measured against MPFR by
 //! tests/f64_activations.rs (every built-in within its declared bound in f64 ULPs; ACCURACY.md).
 //! It needs no feature.
 //!
 //! ```
-//! use activation_kernels::activations::Tanh;
-//! use activation_kernels::element::ActivationExt;
+//! use activation_kernels::{Activation, activations::Tanh};
 //!
 //! let x = [0.5f64, -2.0];
 //! let (mut y, mut d) = ([0.0f64; 2], [0.0f64; 2]);
-//! Tanh.forward_with_derivative_t(&x, &mut y, &mut d);
+//! Tanh.forward_with_derivative(&x, &mut y, &mut d);
 //! assert!((y[0] - 0.5f64.tanh()).abs() <= 1e-16);
 //! assert!((d[1] - (1.0 - y[1] * y[1])).abs() <= 1e-16);
 //! ```
@@ -83,12 +81,11 @@
 //! limits rounded into the type.
 
 use crate::Isa;
-use crate::activation::{Activation, Back, Both, Deriv, Fwd};
 use crate::kernel::{
     BinaryKernel, BinaryKernel64, BinaryKernelOn, DualKernel, DualKernel64, DualKernelOn, Lane,
     Map, Map2, MapInPlace, UnaryKernel, UnaryKernel64, UnaryKernelOn, Zip, ZipInPlace, check_len,
 };
-use crate::rowwise::{RowActivation, RowFunction};
+use crate::rowwise::RowFunction;
 
 #[cfg(feature = "half")]
 pub use half;
@@ -101,11 +98,39 @@ pub(crate) mod sealed {
     use crate::rowwise::RowFunction;
 
     /// Seals [`Element`](super::Element) and carries the per-type entry points of the row-wise
-    /// functions (called by [`RowActivationExt`](crate::rowwise::RowActivationExt), which has
+    /// functions (called by [`RowActivation`](crate::rowwise::RowActivation), which has
     /// checked the lengths; they check them again).
     pub trait Sealed: Sized {
+        // Exact widening, for parameter checks.
+        fn widen64(self) -> f64;
+        // PReLU, RReLU (training) and maxout on slices of this type (shapes checked by the
+        // callers): the f32 vector kernels for f32, the portable loops otherwise.
+        fn prelu_forward_on(isa: Isa, slopes: &[Self], inner: usize, x: &[Self], y: &mut [Self]);
+        fn prelu_forward_in_place_on(isa: Isa, slopes: &[Self], inner: usize, x: &mut [Self]);
+        #[allow(clippy::too_many_arguments)]
+        fn prelu_backward_on(
+            isa: Isa,
+            slopes: &[Self],
+            inner: usize,
+            x: &[Self],
+            dy: &[Self],
+            dx: &mut [Self],
+            dslopes: &mut [Self],
+        );
+        fn rrelu_train_on(
+            isa: Isa,
+            t: &crate::rrelu::RreluTrain,
+            x: &[Self],
+            dy: Option<&[Self]>,
+            out: &mut [Self],
+        );
+        fn maxout_forward_on(isa: Isa, k: usize, x: &[Self], y: &mut [Self]);
+        fn maxout_backward(k: usize, x: &[Self], dy: &[Self], dx: &mut [Self]);
+        // The run-time-typed slice of the registry's type-erased entry points.
+        fn erase(x: &[Self]) -> crate::registry::Slice<'_>;
+        fn erase_mut(x: &mut [Self]) -> crate::registry::SliceMut<'_>;
         // Activation kernels (which implement both the f32 and the f64 kernel traits) on a
-        // slice of this type; `ActivationExt` calls these, so it needs no per-type bounds.
+        // slice of this type; `Activation` calls these, so it needs no per-type bounds.
         fn act_map_on<K: UnaryKernel + UnaryKernel64>(
             isa: Isa,
             k: K,
@@ -149,6 +174,14 @@ pub(crate) mod sealed {
 /// The activation-kernel entry points of [`sealed::Sealed`], through [`Element`]'s own.
 macro_rules! act_via_element {
     () => {
+        #[inline]
+        fn erase(x: &[Self]) -> crate::registry::Slice<'_> {
+            x.into()
+        }
+        #[inline]
+        fn erase_mut(x: &mut [Self]) -> crate::registry::SliceMut<'_> {
+            x.into()
+        }
         #[inline]
         #[track_caller]
         fn act_map_on<K: UnaryKernel + UnaryKernel64>(
@@ -198,6 +231,54 @@ macro_rules! act_via_element {
     };
 }
 
+/// The PReLU / RReLU / maxout entry points of [`sealed::Sealed`] through the portable loops
+/// (every element type but f32).
+macro_rules! portable_ops {
+    () => {
+        #[inline]
+        fn prelu_forward_on(_: Isa, slopes: &[Self], inner: usize, x: &[Self], y: &mut [Self]) {
+            crate::element::portable::prelu(slopes, inner, crate::prelu::PreluOp::Forward { x, y })
+        }
+        #[inline]
+        fn prelu_forward_in_place_on(_: Isa, slopes: &[Self], inner: usize, x: &mut [Self]) {
+            crate::element::portable::prelu(slopes, inner, crate::prelu::PreluOp::InPlace { x })
+        }
+        #[inline]
+        fn prelu_backward_on(
+            _: Isa,
+            slopes: &[Self],
+            inner: usize,
+            x: &[Self],
+            dy: &[Self],
+            dx: &mut [Self],
+            dslopes: &mut [Self],
+        ) {
+            let op = crate::prelu::PreluOp::Backward { x, dy, dx, dslopes };
+            crate::element::portable::prelu(slopes, inner, op)
+        }
+        #[inline]
+        fn rrelu_train_on(
+            _: Isa,
+            t: &crate::rrelu::RreluTrain,
+            x: &[Self],
+            dy: Option<&[Self]>,
+            out: &mut [Self],
+        ) {
+            crate::element::portable::rrelu_train(t, x, dy, out)
+        }
+        #[inline]
+        fn maxout_forward_on(_: Isa, k: usize, x: &[Self], y: &mut [Self]) {
+            crate::element::portable::maxout_forward(k, x, y)
+        }
+        #[inline]
+        fn maxout_backward(k: usize, x: &[Self], dy: &[Self], dx: &mut [Self]) {
+            crate::element::portable::maxout_backward(k, x, dy, dx)
+        }
+    };
+}
+
+pub(crate) mod portable;
+
 // After `act_via_element!` (textual macro scope).
 #[cfg(feature = "half")]
 mod halves;
@@ -206,13 +287,51 @@ pub(crate) use halves::{Codec, HalfJob, HalfKind};
 
 impl sealed::Sealed for f32 {
     act_via_element!();
+    fn widen64(self) -> f64 {
+        f64::from(self)
+    }
+    fn prelu_forward_on(isa: Isa, slopes: &[f32], inner: usize, x: &[f32], y: &mut [f32]) {
+        let op = crate::prelu::PreluOp::Forward { x, y };
+        isa.dispatch(crate::prelu::Pass { slopes, inner, op })
+    }
+    fn prelu_forward_in_place_on(isa: Isa, slopes: &[f32], inner: usize, x: &mut [f32]) {
+        let op = crate::prelu::PreluOp::InPlace { x };
+        isa.dispatch(crate::prelu::Pass { slopes, inner, op })
+    }
+    fn prelu_backward_on(
+        isa: Isa,
+        slopes: &[f32],
+        inner: usize,
+        x: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        dslopes: &mut [f32],
+    ) {
+        let op = crate::prelu::PreluOp::Backward { x, dy, dx, dslopes };
+        isa.dispatch(crate::prelu::Pass { slopes, inner, op })
+    }
+    fn rrelu_train_on(
+        isa: Isa,
+        t: &crate::rrelu::RreluTrain,
+        x: &[f32],
+        dy: Option<&[f32]>,
+        out: &mut [f32],
+    ) {
+        crate::rrelu::train_f32_on(isa, t, x, dy, out)
+    }
+    fn maxout_forward_on(isa: Isa, k: usize, x: &[f32], y: &mut [f32]) {
+        crate::maxout::forward_f32_on(isa, k, x, y)
+    }
+    fn maxout_backward(k: usize, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+        crate::maxout::backward_f32(k, x, dy, dx)
+    }
     #[track_caller]
     fn row_forward_on(f: RowFunction, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) {
-        f.forward_on(isa, x, y, row_len)
+        f.forward_f32_on(isa, x, y, row_len)
     }
     #[track_caller]
     fn row_forward_in_place_on(f: RowFunction, isa: Isa, x: &mut [f32], row_len: usize) {
-        f.forward_in_place_on(isa, x, row_len)
+        f.forward_in_place_f32_on(isa, x, row_len)
     }
     #[track_caller]
     fn row_backward_on(
@@ -223,7 +342,7 @@ impl sealed::Sealed for f32 {
         dx: &mut [f32],
         row_len: usize,
     ) {
-        f.backward_on(isa, y, dy, dx, row_len)
+        f.backward_f32_on(isa, y, dy, dx, row_len)
     }
 }
 
@@ -232,7 +351,7 @@ impl sealed::Sealed for f32 {
 ///
 /// Sealed. The methods run any kernel of [`crate::kernel`] over slices of the type (f32 kernels
 /// on `f32` and the half types, f64 kernels on `f64`; for half types: widen to f32, run the f32
-/// vector kernel, round to nearest even on store); they do not check parameters, only lengths. Most users call them through [`ActivationExt`].
+/// vector kernel, round to nearest even on store); they do not check parameters, only lengths. Most users call them through the slice methods of [`Activation`](crate::Activation).
 ///
 /// ```
 /// use activation_kernels::element::{Element, half::bf16};
@@ -304,7 +423,7 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     /// ```
     /// use activation_kernels::activation::Both;
     /// use activation_kernels::activations::Tanh;
-    /// use activation_kernels::element::{ActivationExt, Element, half::bf16};
+    /// use activation_kernels::{Activation, element::{Element, half::bf16}};
     /// use activation_kernels::Isa;
     ///
     /// let x = [bf16::from_f32(-0.5), bf16::ZERO, bf16::from_f32(3.0)];
@@ -314,8 +433,8 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed + 'static {
     ///
     /// // The same values as the two separate passes.
     /// let (mut y2, mut d2) = ([bf16::ZERO; 3], [bf16::ZERO; 3]);
-    /// Tanh.forward_t(&x, &mut y2);
-    /// Tanh.derivative_t(&x, &mut d2);
+    /// Tanh.forward(&x, &mut y2);
+    /// Tanh.derivative(&x, &mut d2);
     /// assert_eq!((y, d), (y2, d2));
     /// ```
     fn map2_on<K: DualKernelOn<Self::Compute>>(
@@ -427,6 +546,10 @@ lane_element!(f64);
 
 impl sealed::Sealed for f64 {
     act_via_element!();
+    portable_ops!();
+    fn widen64(self) -> f64 {
+        self
+    }
     #[track_caller]
     fn row_forward_on(f: RowFunction, isa: Isa, x: &[f64], y: &mut [f64], row_len: usize) {
         crate::rowwise64::forward_on(f, isa, x, y, row_len)
@@ -447,270 +570,3 @@ impl sealed::Sealed for f64 {
         crate::rowwise64::backward_on(f, isa, y, dy, dx, row_len)
     }
 }
-
-/// The slice API of every [`Activation`] over any [`Element`] type (`f32`, `f64`, `bf16`,
-/// `f16`).
-///
-/// Implemented for every activation; bring it into scope and call `forward_t` etc. with the
-/// element type inferred from the slices. Same conventions as [`Activation`]: lengths must
-/// match (panic otherwise), the `_on` variants take an explicit [`Isa`], results are identical
-/// on every ISA, and on `f32` every method gives exactly the bits of its [`Activation`]
-/// counterpart. Half types are computed in f32 and rounded to nearest even (see the
-/// [module docs](self)).
-///
-/// ```
-/// use activation_kernels::activations::Gelu;
-/// use activation_kernels::element::{ActivationExt, half::f16};
-///
-/// let x: Vec<f16> = [-2.0f32, 0.5, 3.0].iter().map(|&v| f16::from_f32(v)).collect();
-/// let (mut y, mut d) = (vec![f16::ZERO; 3], vec![f16::ZERO; 3]);
-/// Gelu.forward_with_derivative_t(&x, &mut y, &mut d);
-/// let mut d2 = vec![f16::ZERO; 3];
-/// Gelu.derivative_t(&x, &mut d2);
-/// assert_eq!(d, d2);
-/// ```
-pub trait ActivationExt: Activation {
-    /// `y = f(x)`.
-    ///
-    /// ```
-    /// use activation_kernels::{Activation, activations::Tanh};
-    /// use activation_kernels::element::{ActivationExt, half::bf16};
-    ///
-    /// let x = [bf16::from_f32(-10.0), bf16::ZERO, bf16::from_f32(10.0)];
-    /// let mut y = [bf16::ZERO; 3];
-    /// Tanh.forward_t(&x, &mut y);
-    /// assert_eq!(y, [-bf16::ONE, bf16::ZERO, bf16::ONE]); // ±tanh(10) rounds to ±1
-    ///
-    /// // On f32 it is exactly `Activation::forward`.
-    /// let xf = [-0.3f32, 0.7, 1.9];
-    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
-    /// Tanh.forward_t(&xf, &mut a);
-    /// Tanh.forward(&xf, &mut b);
-    /// assert_eq!(a, b);
-    /// ```
-    #[track_caller]
-    fn forward_t<T: Element>(&self, x: &[T], y: &mut [T]) {
-        self.forward_t_on(Isa::best(), x, y)
-    }
-    /// `y = f(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, activations::Gelu};
-    /// use activation_kernels::element::{ActivationExt, half::f16};
-    ///
-    /// let x: Vec<f16> = (-40..40).map(|i| f16::from_f32(i as f32 / 8.0)).collect();
-    /// let (mut a, mut b) = (vec![f16::ZERO; 80], vec![f16::ZERO; 80]);
-    /// Gelu.forward_t_on(Isa::Scalar, &x, &mut a);
-    /// Gelu.forward_t_on(Isa::best(), &x, &mut b);
-    /// assert_eq!(a, b); // the same bits on every ISA
-    /// assert_eq!(a[40], f16::ZERO); // gelu(0) = 0
-    /// ```
-    #[track_caller]
-    fn forward_t_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) {
-        check_len("input and output", x.len(), y.len());
-        self.checked();
-        T::act_map_on(isa, Fwd(*self), x, y)
-    }
-    /// `x = f(x)`.
-    ///
-    /// ```
-    /// use activation_kernels::activations::Sigmoid;
-    /// use activation_kernels::element::{ActivationExt, half::bf16};
-    ///
-    /// let x = [bf16::from_f32(-2.0), bf16::ZERO, bf16::from_f32(1.5)];
-    /// let mut y = [bf16::ZERO; 3];
-    /// Sigmoid.forward_t(&x, &mut y);
-    /// let mut z = x;
-    /// Sigmoid.forward_in_place_t(&mut z);
-    /// assert_eq!(z, y);
-    /// assert_eq!(z[1], bf16::from_f32(0.5));
-    /// ```
-    #[track_caller]
-    fn forward_in_place_t<T: Element>(&self, x: &mut [T]) {
-        self.forward_in_place_t_on(Isa::best(), x)
-    }
-    /// `x = f(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Activation, Isa, activations::Gelu};
-    /// use activation_kernels::element::{ActivationExt, half::f16};
-    ///
-    /// let mut x: Vec<f16> = [-1.5f32, -0.25, 0.75, 2.5].iter().map(|&v| f16::from_f32(v)).collect();
-    /// let xf: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
-    /// Gelu.forward_in_place_t_on(Isa::Scalar, &mut x);
-    ///
-    /// // round(f32 result on the widened input), element by element.
-    /// let mut yf = [0.0f32; 4];
-    /// Gelu.forward_on(Isa::Scalar, &xf, &mut yf);
-    /// assert!(x.iter().zip(&yf).all(|(h, &f)| *h == f16::from_f32(f)));
-    /// ```
-    #[track_caller]
-    fn forward_in_place_t_on<T: Element>(&self, isa: Isa, x: &mut [T]) {
-        self.checked();
-        T::act_map_in_place_on(isa, Fwd(*self), x)
-    }
-    /// `d = f'(x)`.
-    ///
-    /// ```
-    /// use activation_kernels::activations::Sigmoid;
-    /// use activation_kernels::element::{ActivationExt, half::f16};
-    ///
-    /// let x = [f16::ZERO, f16::from_f32(-30.0)];
-    /// let mut d = [f16::ONE; 2];
-    /// Sigmoid.derivative_t(&x, &mut d);
-    /// assert_eq!(d[0], f16::from_f32(0.25));
-    /// assert_eq!(d[1], f16::ZERO); // e^-30 is far below the smallest f16 subnormal
-    /// ```
-    #[track_caller]
-    fn derivative_t<T: Element>(&self, x: &[T], d: &mut [T]) {
-        self.derivative_t_on(Isa::best(), x, d)
-    }
-    /// `d = f'(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, activations::Softsign};
-    /// use activation_kernels::element::{ActivationExt, half::bf16};
-    ///
-    /// let x: Vec<bf16> = (-20..20).map(|i| bf16::from_f32(i as f32 * 0.3)).collect();
-    /// let (mut a, mut b) = (vec![bf16::ZERO; 40], vec![bf16::ZERO; 40]);
-    /// Softsign.derivative_t_on(Isa::Scalar, &x, &mut a);
-    /// Softsign.derivative_t_on(Isa::best(), &x, &mut b);
-    /// assert_eq!(a, b);
-    /// assert_eq!(a[20], bf16::ONE); // softsign'(0) = 1/(1 + |0|)^2
-    /// ```
-    #[track_caller]
-    fn derivative_t_on<T: Element>(&self, isa: Isa, x: &[T], d: &mut [T]) {
-        check_len("input and output", x.len(), d.len());
-        self.checked();
-        T::act_map_on(isa, Deriv(*self), x, d)
-    }
-    /// `dx = dy · f'(x)` (product formed in f32, rounded once).
-    ///
-    /// ```
-    /// use activation_kernels::{Activation, activations::Tanh};
-    /// use activation_kernels::element::{ActivationExt, half::bf16};
-    ///
-    /// let x = [bf16::from_f32(-0.7), bf16::from_f32(0.2), bf16::from_f32(1.3)];
-    /// let dy = [bf16::from_f32(3.0), bf16::from_f32(-0.5), bf16::from_f32(0.1)];
-    /// let mut dx = [bf16::ZERO; 3];
-    /// Tanh.backward_t(&x, &dy, &mut dx);
-    ///
-    /// // The f32 derivative of the widened x times the widened dy, rounded once.
-    /// let xf = x.map(|v| v.to_f32());
-    /// let mut d = [0.0f32; 3];
-    /// Tanh.derivative(&xf, &mut d);
-    /// for i in 0..3 {
-    ///     assert_eq!(dx[i], bf16::from_f32(d[i] * dy[i].to_f32()));
-    /// }
-    /// ```
-    #[track_caller]
-    fn backward_t<T: Element>(&self, x: &[T], dy: &[T], dx: &mut [T]) {
-        self.backward_t_on(Isa::best(), x, dy, dx)
-    }
-    /// `dx = dy · f'(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, activations::Mish};
-    /// use activation_kernels::element::{ActivationExt, half::f16};
-    ///
-    /// let x: Vec<f16> = (-30..30).map(|i| f16::from_f32(i as f32 / 4.0)).collect();
-    /// let dy = vec![f16::from_f32(-2.0); 60];
-    /// let (mut a, mut b) = (vec![f16::ZERO; 60], vec![f16::ZERO; 60]);
-    /// Mish.backward_t_on(Isa::Scalar, &x, &dy, &mut a);
-    /// Mish.backward_t_on(Isa::best(), &x, &dy, &mut b);
-    /// assert_eq!(a, b); // the same bits on every ISA
-    /// assert_eq!(a[30], f16::from_f32(-1.2)); // mish'(0) = tanh(ln 2) = 0.6
-    /// ```
-    #[track_caller]
-    fn backward_t_on<T: Element>(&self, isa: Isa, x: &[T], dy: &[T], dx: &mut [T]) {
-        check_len("x and dx", x.len(), dx.len());
-        check_len("dy and dx", dy.len(), dx.len());
-        self.checked();
-        T::act_zip_on(isa, Back(*self), x, dy, dx)
-    }
-    /// `g = g · f'(x)`: backward over the upstream gradient in place.
-    ///
-    /// ```
-    /// use activation_kernels::activations::Elu;
-    /// use activation_kernels::element::{ActivationExt, half::bf16};
-    ///
-    /// let elu = Elu::new(1.0).unwrap();
-    /// let x = [bf16::from_f32(-1.0), bf16::from_f32(2.0)];
-    /// let dy = [bf16::from_f32(0.5); 2];
-    /// let mut dx = [bf16::ZERO; 2];
-    /// elu.backward_t(&x, &dy, &mut dx);
-    /// let mut g = dy;
-    /// elu.backward_in_place_t(&x, &mut g);
-    /// assert_eq!(g, dx);
-    /// assert_eq!(g[1], dy[1]); // slope 1 for x > 0
-    /// ```
-    #[track_caller]
-    fn backward_in_place_t<T: Element>(&self, x: &[T], g: &mut [T]) {
-        self.backward_in_place_t_on(Isa::best(), x, g)
-    }
-    /// `g = g · f'(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, activations::Relu6};
-    /// use activation_kernels::element::{ActivationExt, half::f16};
-    ///
-    /// let x = [f16::from_f32(-1.0), f16::from_f32(3.0), f16::from_f32(7.0)];
-    /// let mut g = [f16::from_f32(2.5); 3];
-    /// Relu6.backward_in_place_t_on(Isa::Scalar, &x, &mut g);
-    /// assert_eq!(g, [f16::ZERO, f16::from_f32(2.5), f16::ZERO]); // flat outside (0, 6)
-    /// ```
-    #[track_caller]
-    fn backward_in_place_t_on<T: Element>(&self, isa: Isa, x: &[T], g: &mut [T]) {
-        check_len("x and gradient", x.len(), g.len());
-        self.checked();
-        T::act_zip_in_place_on(isa, Back(*self), x, g)
-    }
-    /// `y = f(x)` and `d = f'(x)` in one pass.
-    ///
-    /// ```
-    /// use activation_kernels::activations::Softplus;
-    /// use activation_kernels::element::{ActivationExt, half::bf16};
-    ///
-    /// let f = Softplus::default();
-    /// let x = [bf16::from_f32(-3.0), bf16::ZERO, bf16::from_f32(4.0)];
-    /// let (mut y, mut d) = ([bf16::ZERO; 3], [bf16::ZERO; 3]);
-    /// f.forward_with_derivative_t(&x, &mut y, &mut d);
-    ///
-    /// let (mut y2, mut d2) = ([bf16::ZERO; 3], [bf16::ZERO; 3]);
-    /// f.forward_t(&x, &mut y2);
-    /// f.derivative_t(&x, &mut d2);
-    /// assert_eq!((y, d), (y2, d2));
-    /// assert_eq!(d[1], bf16::from_f32(0.5)); // softplus'(0) = sigmoid(0)
-    /// ```
-    #[track_caller]
-    fn forward_with_derivative_t<T: Element>(&self, x: &[T], y: &mut [T], d: &mut [T]) {
-        self.forward_with_derivative_t_on(Isa::best(), x, y, d)
-    }
-    /// `y = f(x)` and `d = f'(x)` in one pass on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, activations::Sigmoid};
-    /// use activation_kernels::element::{ActivationExt, half::f16};
-    ///
-    /// let x = [f16::ZERO, f16::INFINITY, f16::NEG_INFINITY];
-    /// let (mut y, mut d) = ([f16::ONE; 3], [f16::ONE; 3]);
-    /// Sigmoid.forward_with_derivative_t_on(Isa::Scalar, &x, &mut y, &mut d);
-    /// assert_eq!(y, [f16::from_f32(0.5), f16::ONE, f16::ZERO]); // limits at ±inf
-    /// assert_eq!(d, [f16::from_f32(0.25), f16::ZERO, f16::ZERO]);
-    /// ```
-    #[track_caller]
-    fn forward_with_derivative_t_on<T: Element>(
-        &self,
-        isa: Isa,
-        x: &[T],
-        y: &mut [T],
-        d: &mut [T],
-    ) {
-        check_len("input and output", x.len(), y.len());
-        check_len("input and derivative", x.len(), d.len());
-        self.checked();
-        T::act_map2_on(isa, Both(*self), x, y, d)
-    }
-}
-
-impl<A: Activation> ActivationExt for A {}

@@ -11,12 +11,22 @@
 //!   against an f64 reference and asserted; see [`accuracy`].
 //!
 //! ```
-//! use activation_kernels::math::MathFn;
-//! let x = vec![-1.0f32, 0.0, 1.0];
-//! let mut y = vec![0.0f32; 3];
-//! MathFn::Sigmoid.apply(&x, &mut y);
-//! assert_eq!(y[1], 0.5);
+//! use activation_kernels::{Activation, activations::Gelu};
+//!
+//! let x = [-1.0f32, 0.0, 1.0];
+//! let mut y = [0.0f32; 3];
+//! Gelu.forward(&x, &mut y); // the same call on f64, bf16 and f16 slices
+//! assert_eq!(y[1], 0.0);
 //! ```
+//!
+//! One slice API throughout: parameters go to the constructor, slices to the call.
+//! [`Activation`] (elementwise), [`rowwise`] (the softmax family), [`prelu`], [`rrelu`] and
+//! [`maxout`] share the method names (`forward`, `forward_in_place`, `backward`, ..., each
+//! with an `_on(isa, ..)` variant), and every call is generic over the element type (`f32`,
+//! `f64`, `bf16`, `f16`). The type-erased form is `dyn`
+//! [`DynActivation`] (the same names, from [`registry`]); the parallel form is the `par`
+//! module (feature `rayon`; the same names, the activation first). The vector-level layer
+//! ([`kernel`], [`math`]) is for kernel authors.
 //!
 //! ## Guide
 //!
@@ -65,20 +75,18 @@
 //!
 //! ### Element types: f32, f64, bf16, f16
 //!
-//! The `Activation` methods take `f32` slices. [`element::ActivationExt`] (and
-//! [`rowwise::RowActivationExt`] for the softmax family) take slices of any
-//! [`element::Element`]: `f64` runs the f64 kernels (the same formulas on f64 lanes with the
-//! [`math64`] core, bit-identical on every ISA, measured against MPFR within the same ULP bounds
+//! The slice methods take slices of any [`element::Element`]: `f64` runs the f64 kernels (the
+//! same formulas on f64 lanes with the [`math64`] core, bit-identical on every ISA, measured against MPFR within the same ULP bounds
 //! in f64 ULPs: ACCURACY.md's f64 section); `bf16`/`f16` (feature `half`) are computed in f32 and
 //! rounded once. [`registry::Slice`] carries the element type at run time for tensor crates
 //! with a dynamic dtype.
 //!
 //! ```
-//! use activation_kernels::{activations::Gelu, element::ActivationExt};
+//! use activation_kernels::{Activation, activations::Gelu};
 //!
 //! let x = [-1.0f64, 0.0, 2.0];
 //! let mut y = [0.0f64; 3];
-//! Gelu.forward_t(&x, &mut y);
+//! Gelu.forward(&x, &mut y);
 //! assert!((y[2] - 1.9544997361036416).abs() <= 4e-16);
 //! ```
 //!
@@ -135,7 +143,7 @@
 //! | `output_derivative = <formula>` | optional; f' written in `y` only, enabling [`OutputDerivative::backward_from_output`] (inferred when `derivative` uses only `y`) |
 //! | `reference = <formula>` | optional; a more accurate form of `forward` for the f64 reference |
 //! | `saturate(below = B => v)`, `saturate(above = B => v)` | beyond a constant bound the output is `v` (constant or linear in `x`; optional `, derivative = d`). Also keeps `±inf` and overflow out of the formula. `testing::check` verifies each bound to 1 ULP |
-//! | `#[param(default = v)]` on a field | an `f32` parameter and its default; parameters must be finite unless the field also says `allow_infinite` (then `±inf` are valid and `default = inf` is allowed, e.g. Keras' `max_value = None`) |
+//! | `#[param(default = v)]` on a field | an `f32` parameter and its default (at most 8 parameters: more is a compile error); parameters must be finite unless the field also says `allow_infinite` (then `±inf` are valid and `default = inf` is allowed, e.g. Keras' `max_value = None`) |
 //! | `check(<condition>)` | parameter constraint; checked at compile time against the defaults and by the generated `new` / [`Activation::validate`] |
 //! | `ulp`, `derivative_ulp`, `derivative_abs` | declared error bounds (defaults 2, 4, 0) |
 //! | `name`, `aliases` | metadata (default name: the struct name in snake case) |
@@ -172,6 +180,8 @@
 //! `pulp` yourself, so the versions always match. Every 0.1.x release uses pulp 0.22.x; moving
 //! to a new pulp minor version is a breaking release of this crate.
 #![cfg_attr(not(feature = "std"), no_std)]
+// docs.rs: a badge naming the feature on every feature-gated item.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generated code names `::activation_kernels::...`; make that path work inside this crate too.
 extern crate self as activation_kernels;

@@ -4,14 +4,15 @@
 //! group's gradient to its arg-max (the **first** maximal element on ties) and zero elsewhere.
 //!
 //! ```
-//! use activation_kernels::maxout;
+//! use activation_kernels::maxout::Maxout;
 //!
+//! let maxout = Maxout::new(3).unwrap(); // groups of 3
 //! let x = [1.0f32, 5.0, 2.0, /**/ -3.0, -1.0, -1.0];
 //! let mut y = [0.0f32; 2];
-//! maxout::forward(&x, 3, &mut y);
+//! maxout.forward(&x, &mut y);
 //! assert_eq!(y, [5.0, -1.0]);
 //! let mut dx = [9.0f32; 6];
-//! maxout::backward(&x, 3, &[10.0, 20.0], &mut dx);
+//! maxout.backward(&x, &[10.0, 20.0], &mut dx);
 //! assert_eq!(dx, [0.0, 10.0, 0.0, 0.0, 20.0, 0.0]); // first of the tied -1.0s
 //! ```
 //!
@@ -21,17 +22,22 @@
 //! Backward's arg-max is the first NaN of a group containing NaN, else the first element equal
 //! (`==`) to the maximum.
 //!
-//! **Errors.** Panics when `k == 0` with non-empty input, or when `x.len() != k·y.len()`
-//! (`dy`/`dx` likewise), like every slice function in the crate.
+//! **Element types.** `f32` runs a vector kernel; `f64`, `bf16` and `f16` a portable loop in
+//! their compute type (the maximum is one of the inputs, so every type gives exact results).
+//!
+//! **Errors.** [`Maxout::new`] rejects `k = 0`; the slice methods panic when
+//! `x.len() != k·y.len()` (`dy`/`dx` likewise), like every slice function in the crate.
 
 use crate::Isa;
+use crate::activation::ParamError;
+use crate::element::Element;
 use crate::kernel::check_len;
 use crate::math::V;
 use pulp::{Simd, WithSimd};
 
 #[track_caller]
 fn check(x_len: usize, k: usize, y_len: usize) {
-    if k.checked_mul(y_len) != Some(x_len) || (k == 0 && x_len != 0) {
+    if k.checked_mul(y_len) != Some(x_len) {
         shape_error(x_len, k, y_len)
     }
 }
@@ -45,58 +51,110 @@ fn shape_error(x_len: usize, k: usize, y_len: usize) -> ! {
     )
 }
 
-/// `y[j] = max(x[j·k..j·k + k])`.
+/// Maxout over groups of `k` consecutive inputs: the group size is the parameter, given to
+/// the constructor; the slices are given to the calls.
 ///
 /// ```
-/// use activation_kernels::maxout;
+/// use activation_kernels::maxout::Maxout;
 ///
-/// let mut y = [0.0f32; 3];
-/// maxout::forward(&[1.0, 4.0, -2.0, -3.0, 0.0, f32::NAN], 2, &mut y);
-/// assert_eq!(y[..2], [4.0, -2.0]);
-/// assert!(y[2].is_nan()); // NaN in a group gives NaN
+/// assert!(Maxout::new(0).is_err());
+/// assert_eq!(Maxout::new(4).unwrap().k(), 4);
 /// ```
-#[track_caller]
-pub fn forward(x: &[f32], k: usize, y: &mut [f32]) {
-    forward_on(Isa::best(), x, k, y)
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Maxout {
+    k: usize,
 }
 
-/// [`forward`] on `isa`.
-///
-/// ```
-/// use activation_kernels::{Isa, maxout};
-///
-/// let x: Vec<f32> = (0..40).map(|i| ((i * 7) % 11) as f32).collect();
-/// let (mut a, mut b) = ([0.0f32; 10], [0.0f32; 10]);
-/// maxout::forward_on(Isa::Scalar, &x, 4, &mut a);
-/// maxout::forward_on(Isa::best(), &x, 4, &mut b);
-/// assert_eq!(a, b);
-/// assert_eq!(a[..2], [10.0, 9.0]); // max(0, 7, 3, 10), max(6, 2, 9, 5)
-/// ```
-#[track_caller]
-pub fn forward_on(isa: Isa, x: &[f32], k: usize, y: &mut [f32]) {
-    check(x.len(), k, y.len());
-    if y.is_empty() {
-        return;
+impl Maxout {
+    /// Groups of `k ≥ 1` inputs.
+    ///
+    /// ```
+    /// use activation_kernels::maxout::Maxout;
+    ///
+    /// let e = Maxout::new(0).unwrap_err();
+    /// assert_eq!(e.to_string(), "maxout: invalid parameter `k` = 0.0: requires k >= 1");
+    /// ```
+    pub const fn new(k: usize) -> Result<Self, ParamError> {
+        if k == 0 {
+            return Err(ParamError::new("maxout", "k", 0.0, "k >= 1"));
+        }
+        Ok(Maxout { k })
     }
+
+    /// The group size.
+    ///
+    /// ```
+    /// use activation_kernels::maxout::Maxout;
+    /// assert_eq!(Maxout::new(2).unwrap().k(), 2);
+    /// ```
+    pub const fn k(&self) -> usize {
+        self.k
+    }
+
+    /// `y[j] = max(x[j·k..j·k + k])`.
+    ///
+    /// ```
+    /// use activation_kernels::maxout::Maxout;
+    ///
+    /// let mut y = [0.0f32; 3];
+    /// Maxout::new(2).unwrap().forward(&[1.0, 4.0, -2.0, -3.0, 0.0, f32::NAN], &mut y);
+    /// assert_eq!(y[..2], [4.0, -2.0]);
+    /// assert!(y[2].is_nan()); // NaN in a group gives NaN
+    /// ```
+    #[track_caller]
+    pub fn forward<T: Element>(&self, x: &[T], y: &mut [T]) {
+        self.forward_on(Isa::best(), x, y)
+    }
+
+    /// [`Maxout::forward`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, maxout::Maxout};
+    ///
+    /// let m = Maxout::new(4).unwrap();
+    /// let x: Vec<f32> = (0..40).map(|i| ((i * 7) % 11) as f32).collect();
+    /// let (mut a, mut b) = ([0.0f32; 10], [0.0f32; 10]);
+    /// m.forward_on(Isa::Scalar, &x, &mut a);
+    /// m.forward_on(Isa::best(), &x, &mut b);
+    /// assert_eq!(a, b);
+    /// assert_eq!(a[..2], [10.0, 9.0]); // max(0, 7, 3, 10), max(6, 2, 9, 5)
+    /// ```
+    #[track_caller]
+    pub fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) {
+        check(x.len(), self.k, y.len());
+        if y.is_empty() {
+            return;
+        }
+        T::maxout_forward_on(isa, self.k, x, y)
+    }
+
+    /// `dx` = `dy[j]` at each group's arg-max, 0 elsewhere.
+    ///
+    /// ```
+    /// use activation_kernels::maxout::Maxout;
+    ///
+    /// let mut dx = [0.0f32; 4];
+    /// Maxout::new(2).unwrap().backward(&[2.0, 1.0, 0.0, 3.0], &[5.0, 6.0], &mut dx);
+    /// assert_eq!(dx, [5.0, 0.0, 0.0, 6.0]);
+    /// ```
+    #[track_caller]
+    pub fn backward<T: Element>(&self, x: &[T], dy: &[T], dx: &mut [T]) {
+        check_len("x and dx", x.len(), dx.len());
+        check(x.len(), self.k, dy.len());
+        if dy.is_empty() {
+            return;
+        }
+        T::maxout_backward(self.k, x, dy, dx)
+    }
+}
+
+/// The f32 forward (vector kernel); shapes checked, `y` not empty.
+pub(crate) fn forward_f32_on(isa: Isa, k: usize, x: &[f32], y: &mut [f32]) {
     isa.dispatch(Forward { x, k, y })
 }
 
-/// `dx` = `dy[j]` at each group's arg-max, 0 elsewhere.
-///
-/// ```
-/// use activation_kernels::maxout;
-///
-/// let mut dx = [0.0f32; 4];
-/// maxout::backward(&[2.0, 1.0, 0.0, 3.0], 2, &[5.0, 6.0], &mut dx);
-/// assert_eq!(dx, [5.0, 0.0, 0.0, 6.0]);
-/// ```
-#[track_caller]
-pub fn backward(x: &[f32], k: usize, dy: &[f32], dx: &mut [f32]) {
-    check_len("x and dx", x.len(), dx.len());
-    check(x.len(), k, dy.len());
-    if dy.is_empty() {
-        return;
-    }
+/// The f32 backward; shapes checked, `dy` not empty.
+pub(crate) fn backward_f32(k: usize, x: &[f32], dy: &[f32], dx: &mut [f32]) {
     for ((g, &d), out) in x.chunks_exact(k).zip(dy).zip(dx.chunks_exact_mut(k)) {
         let (m, nan) = group_max_scalar(g);
         let arg = if nan {

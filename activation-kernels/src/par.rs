@@ -1,5 +1,10 @@
 //! Parallel slice functions (cargo feature `rayon`, off by default).
 //!
+//! Each function is the method of the same name with the activation as its first argument
+//! (`par::forward(&a, x, y)` is `a.forward(x, y)` on the rayon pool), generic over the element
+//! type like the method; the row-wise functions are `rows_forward`, `rows_forward_in_place` and
+//! `rows_backward_from_output`.
+//!
 //! Large slices are cut into chunks of [`CHUNK`] elements (256 KiB of f32: each chunk stays in
 //! a core's L2 while it is read and written) and processed on the rayon thread pool. Every
 //! kernel is elementwise, so the results are **bit-identical** to the single-thread call for
@@ -18,9 +23,9 @@
 //! # }
 //! ```
 
-use crate::Activation;
+use crate::element::Element;
 use crate::kernel::check_len;
-use crate::math::MathFn;
+use crate::{Activation, OutputDerivative};
 use rayon::prelude::*;
 
 /// Elements per parallel task.
@@ -48,7 +53,7 @@ fn serial(n: usize) -> bool {
 /// assert_eq!(y, serial);
 /// ```
 #[track_caller]
-pub fn forward<A: Activation>(a: &A, x: &[f32], y: &mut [f32]) {
+pub fn forward<A: Activation, T: Element>(a: &A, x: &[T], y: &mut [T]) {
     check_len("input and output", x.len(), y.len());
     if serial(x.len()) {
         return a.forward(x, y);
@@ -67,7 +72,7 @@ pub fn forward<A: Activation>(a: &A, x: &[f32], y: &mut [f32]) {
 /// par::forward_in_place(&Relu, &mut x);
 /// assert!(x.iter().enumerate().all(|(i, &y)| y == (i as f32 - 150_000.0).max(0.0)));
 /// ```
-pub fn forward_in_place<A: Activation>(a: &A, x: &mut [f32]) {
+pub fn forward_in_place<A: Activation, T: Element>(a: &A, x: &mut [T]) {
     if serial(x.len()) {
         return a.forward_in_place(x);
     }
@@ -86,7 +91,7 @@ pub fn forward_in_place<A: Activation>(a: &A, x: &mut [f32]) {
 /// assert_eq!(d, serial);
 /// ```
 #[track_caller]
-pub fn derivative<A: Activation>(a: &A, x: &[f32], d: &mut [f32]) {
+pub fn derivative<A: Activation, T: Element>(a: &A, x: &[T], d: &mut [T]) {
     check_len("input and output", x.len(), d.len());
     if serial(x.len()) {
         return a.derivative(x, d);
@@ -108,7 +113,7 @@ pub fn derivative<A: Activation>(a: &A, x: &[f32], d: &mut [f32]) {
 /// assert!(x.iter().zip(&dx).all(|(&x, &g)| g == if x > 0.0 && x <= 6.0 { 2.0 } else { 0.0 }));
 /// ```
 #[track_caller]
-pub fn backward<A: Activation>(a: &A, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+pub fn backward<A: Activation, T: Element>(a: &A, x: &[T], dy: &[T], dx: &mut [T]) {
     check_len("x and dx", x.len(), dx.len());
     check_len("dy and dx", dy.len(), dx.len());
     if serial(x.len()) {
@@ -135,7 +140,12 @@ pub fn backward<A: Activation>(a: &A, x: &[f32], dy: &[f32], dx: &mut [f32]) {
 /// assert!(y == y1 && d == d1);
 /// ```
 #[track_caller]
-pub fn forward_with_derivative<A: Activation>(a: &A, x: &[f32], y: &mut [f32], d: &mut [f32]) {
+pub fn forward_with_derivative<A: Activation, T: Element>(
+    a: &A,
+    x: &[T],
+    y: &mut [T],
+    d: &mut [T],
+) {
     check_len("input and output", x.len(), y.len());
     check_len("input and derivative", x.len(), d.len());
     if serial(x.len()) {
@@ -147,25 +157,57 @@ pub fn forward_with_derivative<A: Activation>(a: &A, x: &[f32], y: &mut [f32], d
         .for_each(|((x, y), d)| a.forward_with_derivative(x, y, d));
 }
 
-/// Parallel [`MathFn::apply`]. Panics on a length mismatch.
+/// Parallel [`Activation::backward_in_place`]. Panics on a length mismatch.
 ///
 /// ```
-/// use activation_kernels::{math::MathFn, par};
+/// use activation_kernels::{activations::Relu, par};
 ///
-/// let x = vec![0.0f32; 300_000];
-/// let mut y = vec![f32::NAN; x.len()];
-/// par::apply(MathFn::Exp, &x, &mut y);
-/// assert!(y.iter().all(|&y| y == 1.0));
+/// let x: Vec<f64> = (0..300_000).map(|i| (i % 10) as f64 - 5.0).collect();
+/// let mut g = vec![3.0f64; x.len()];
+/// par::backward_in_place(&Relu, &x, &mut g);
+/// assert!(x.iter().zip(&g).all(|(&x, &g)| g == if x > 0.0 { 3.0 } else { 0.0 }));
 /// ```
 #[track_caller]
-pub fn apply(f: MathFn, x: &[f32], y: &mut [f32]) {
-    check_len("input and output", x.len(), y.len());
+pub fn backward_in_place<A: Activation, T: Element>(a: &A, x: &[T], g: &mut [T]) {
+    check_len("x and gradient", x.len(), g.len());
     if serial(x.len()) {
-        return f.apply(x, y);
+        return a.backward_in_place(x, g);
     }
     x.par_chunks(CHUNK)
-        .zip(y.par_chunks_mut(CHUNK))
-        .for_each(|(x, y)| f.apply(x, y));
+        .zip(g.par_chunks_mut(CHUNK))
+        .for_each(|(x, g)| a.backward_in_place(x, g));
+}
+
+/// Parallel [`OutputDerivative::backward_from_output`]. Panics on a length mismatch.
+///
+/// ```
+/// use activation_kernels::{Activation, OutputDerivative, activations::Sigmoid, par};
+///
+/// let x: Vec<f32> = (0..300_000).map(|i| (i % 91) as f32 / 9.0 - 5.0).collect();
+/// let mut y = vec![0.0f32; x.len()];
+/// Sigmoid.forward(&x, &mut y);
+/// let dy = vec![1.0f32; x.len()];
+/// let (mut dx, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
+/// par::backward_from_output(&Sigmoid, &y, &dy, &mut dx);
+/// Sigmoid.backward_from_output(&y, &dy, &mut serial);
+/// assert_eq!(dx, serial);
+/// ```
+#[track_caller]
+pub fn backward_from_output<A: OutputDerivative, T: Element>(
+    a: &A,
+    y: &[T],
+    dy: &[T],
+    dx: &mut [T],
+) {
+    check_len("y and dx", y.len(), dx.len());
+    check_len("dy and dx", dy.len(), dx.len());
+    if serial(y.len()) {
+        return a.backward_from_output(y, dy, dx);
+    }
+    y.par_chunks(CHUNK)
+        .zip(dy.par_chunks(CHUNK))
+        .zip(dx.par_chunks_mut(CHUNK))
+        .for_each(|((y, dy), dx)| a.backward_from_output(y, dy, dx));
 }
 
 /// Whole rows per task: about [`CHUNK`] elements, at least one row.
@@ -189,10 +231,10 @@ fn row_step(row_len: usize) -> usize {
 /// assert!((row_sum - 1.0).abs() < 1e-4);
 /// ```
 #[track_caller]
-pub fn rows_forward<R: crate::rowwise::RowActivation + Sync>(
+pub fn rows_forward<R: crate::rowwise::RowActivation + Sync, T: Element>(
     f: &R,
-    x: &[f32],
-    y: &mut [f32],
+    x: &[T],
+    y: &mut [T],
     row_len: usize,
 ) {
     check_len("input and output", x.len(), y.len());
@@ -206,7 +248,34 @@ pub fn rows_forward<R: crate::rowwise::RowActivation + Sync>(
         .for_each(|(x, y)| f.forward(x, y, row_len));
 }
 
-/// Parallel [`RowActivation::backward`](crate::rowwise::RowActivation::backward) (whole rows
+/// Parallel [`RowActivation::forward_in_place`](crate::rowwise::RowActivation::forward_in_place)
+/// (whole rows per task; bit-identical to the single-thread call).
+///
+/// ```
+/// use activation_kernels::{par, rowwise::{LogSoftmax, RowActivation}};
+///
+/// let row_len = 500;
+/// let x: Vec<f64> = (0..400 * row_len).map(|i| (i % 23) as f64 / 4.0).collect();
+/// let (mut a, mut b) = (x.clone(), x);
+/// par::rows_forward_in_place(&LogSoftmax::new(), &mut a, row_len);
+/// LogSoftmax::new().forward_in_place(&mut b, row_len);
+/// assert_eq!(a, b);
+/// ```
+#[track_caller]
+pub fn rows_forward_in_place<R: crate::rowwise::RowActivation + Sync, T: Element>(
+    f: &R,
+    x: &mut [T],
+    row_len: usize,
+) {
+    crate::rowwise::check_rows(x.len(), row_len);
+    if serial(x.len()) || row_len == 0 {
+        return f.forward_in_place(x, row_len);
+    }
+    x.par_chunks_mut(row_step(row_len))
+        .for_each(|x| f.forward_in_place(x, row_len));
+}
+
+/// Parallel [`RowActivation::backward_from_output`](crate::rowwise::RowActivation::backward_from_output) (whole rows
 /// per task; bit-identical to the single-thread call).
 ///
 /// ```
@@ -218,66 +287,58 @@ pub fn rows_forward<R: crate::rowwise::RowActivation + Sync>(
 /// Softmax::new().forward(&x, &mut y, row_len);
 /// let dy: Vec<f32> = (0..x.len()).map(|i| (i % 5) as f32).collect();
 /// let (mut dx, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
-/// par::rows_backward(&Softmax::new(), &y, &dy, &mut dx, row_len);
-/// Softmax::new().backward(&y, &dy, &mut serial, row_len);
+/// par::rows_backward_from_output(&Softmax::new(), &y, &dy, &mut dx, row_len);
+/// Softmax::new().backward_from_output(&y, &dy, &mut serial, row_len);
 /// assert_eq!(dx, serial);
 /// ```
 #[track_caller]
-pub fn rows_backward<R: crate::rowwise::RowActivation + Sync>(
+pub fn rows_backward_from_output<R: crate::rowwise::RowActivation + Sync, T: Element>(
     f: &R,
-    y: &[f32],
-    dy: &[f32],
-    dx: &mut [f32],
+    y: &[T],
+    dy: &[T],
+    dx: &mut [T],
     row_len: usize,
 ) {
     check_len("y and dx", y.len(), dx.len());
     check_len("dy and dx", dy.len(), dx.len());
     crate::rowwise::check_rows(y.len(), row_len);
     if serial(y.len()) || row_len == 0 {
-        return f.backward(y, dy, dx, row_len);
+        return f.backward_from_output(y, dy, dx, row_len);
     }
     let step = row_step(row_len);
     y.par_chunks(step)
         .zip(dy.par_chunks(step))
         .zip(dx.par_chunks_mut(step))
-        .for_each(|((y, dy), dx)| f.backward(y, dy, dx, row_len));
+        .for_each(|((y, dy), dx)| f.backward_from_output(y, dy, dx, row_len));
 }
 
-/// Parallel [`Rrelu::forward_train`](crate::rrelu::Rrelu::forward_train): each chunk passes
-/// its global offset, so the slopes (and results) are those of the single-thread call.
+/// Parallel [`RreluTrain::forward`](crate::rrelu::RreluTrain::forward): each chunk takes the
+/// slopes of its own global indices, so the results are those of the single-thread call.
 ///
 /// ```
 /// use activation_kernels::{par, rrelu::Rrelu};
 ///
-/// let r = Rrelu::default();
+/// let t = Rrelu::default().train(5, 0);
 /// let x = vec![-1.0f32; 300_000];
 /// let (mut y, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
-/// par::rrelu_forward_train(&r, &x, &mut y, 5, 0);
-/// r.forward_train(&x, &mut serial, 5, 0);
+/// par::rrelu_train_forward(&t, &x, &mut y);
+/// t.forward(&x, &mut serial);
 /// assert_eq!(y, serial); // the same slopes, whatever the thread count
 /// ```
 #[track_caller]
-pub fn rrelu_forward_train(
-    r: &crate::rrelu::Rrelu,
-    x: &[f32],
-    y: &mut [f32],
-    seed: u64,
-    offset: u64,
-) {
+pub fn rrelu_train_forward<T: Element>(t: &crate::rrelu::RreluTrain, x: &[T], y: &mut [T]) {
     check_len("input and output", x.len(), y.len());
     if serial(x.len()) {
-        return r.forward_train(x, y, seed, offset);
+        return t.forward(x, y);
     }
     x.par_chunks(CHUNK)
         .zip(y.par_chunks_mut(CHUNK))
         .enumerate()
-        .for_each(|(i, (x, y))| {
-            r.forward_train(x, y, seed, offset.wrapping_add((i * CHUNK) as u64))
-        });
+        .for_each(|(i, (x, y))| t.skip((i * CHUNK) as u64).forward(x, y));
 }
 
-/// Parallel [`Rrelu::backward_train`](crate::rrelu::Rrelu::backward_train) (same slopes as
-/// the single-thread call).
+/// Parallel [`RreluTrain::backward`](crate::rrelu::RreluTrain::backward) (the slopes of the
+/// single-thread call).
 ///
 /// ```
 /// use activation_kernels::{par, rrelu::Rrelu};
@@ -286,28 +347,24 @@ pub fn rrelu_forward_train(
 /// let x = vec![-1.0f32; 300_000];
 /// let dy = vec![1.0f32; x.len()];
 /// let mut dx = vec![0.0f32; x.len()];
-/// par::rrelu_backward_train(&r, &x, &dy, &mut dx, 5, 10);
+/// par::rrelu_train_backward(&r.train(5, 10), &x, &dy, &mut dx);
 /// assert_eq!((dx[0], dx[250_000]), (r.slope(5, 10), r.slope(5, 250_010)));
 /// ```
 #[track_caller]
-pub fn rrelu_backward_train(
-    r: &crate::rrelu::Rrelu,
-    x: &[f32],
-    dy: &[f32],
-    dx: &mut [f32],
-    seed: u64,
-    offset: u64,
+pub fn rrelu_train_backward<T: Element>(
+    t: &crate::rrelu::RreluTrain,
+    x: &[T],
+    dy: &[T],
+    dx: &mut [T],
 ) {
     check_len("x and dx", x.len(), dx.len());
     check_len("dy and dx", dy.len(), dx.len());
     if serial(x.len()) {
-        return r.backward_train(x, dy, dx, seed, offset);
+        return t.backward(x, dy, dx);
     }
     x.par_chunks(CHUNK)
         .zip(dy.par_chunks(CHUNK))
         .zip(dx.par_chunks_mut(CHUNK))
         .enumerate()
-        .for_each(|(i, ((x, dy), dx))| {
-            r.backward_train(x, dy, dx, seed, offset.wrapping_add((i * CHUNK) as u64))
-        });
+        .for_each(|(i, ((x, dy), dx))| t.skip((i * CHUNK) as u64).backward(x, dy, dx));
 }

@@ -33,12 +33,28 @@
 //! the crate's fixed 16-slot compensated reduction, so it is within about one rounding of the
 //! exact sum and **bit-identical on every ISA**. `dslopes` is overwritten, not accumulated into.
 //!
+//! **Element types.** `Prelu<'_, T>` takes slopes and slices of one element type: `f32` runs
+//! the vector kernels above; `f64`, `bf16` and `f16` a portable loop with the same operations
+//! in their compute type (f64, and f32 for the half types, rounded once on store; the slope
+//! gradient as one compensated sum in element order), the same bits on every ISA.
+//!
+//! ```
+//! use activation_kernels::prelu::Prelu;
+//!
+//! let slopes = [0.25f64, 0.5];
+//! let p = Prelu::new(&slopes, 1).unwrap();
+//! let mut y = [0.0f64; 4];
+//! p.forward(&[-1.0, -1.0, 2.0, -4.0], &mut y);
+//! assert_eq!(y, [-0.25, -0.5, 2.0, -2.0]);
+//! ```
+//!
 //! **Errors.** [`Prelu::new`] rejects empty or non-finite slopes and `inner = 0`; slice
 //! functions panic on a length that is not a whole number of `[channels, inner]` blocks or
 //! on mismatched slices, like every slice function in the crate.
 
 use crate::Isa;
 use crate::activation::ParamError;
+use crate::element::Element;
 use crate::kernel::{InPlaceOp, check_len, for_each_in_place};
 use crate::math::V;
 use crate::reduce::{SLOTS, Slots, vecs};
@@ -56,12 +72,12 @@ use pulp::{Simd, WithSimd};
 /// assert_eq!(y, [-1.0, -2.0, 3.0, -1.0]);
 /// ```
 #[derive(Copy, Clone, Debug, PartialEq)]
-pub struct Prelu<'a> {
-    slopes: &'a [f32],
+pub struct Prelu<'a, T: Element = f32> {
+    slopes: &'a [T],
     inner: usize,
 }
 
-impl<'a> Prelu<'a> {
+impl<'a, T: Element> Prelu<'a, T> {
     /// PReLU with `slopes.len()` channels of `inner` contiguous elements each.
     ///
     /// ```
@@ -73,30 +89,29 @@ impl<'a> Prelu<'a> {
     /// let e = Prelu::new(&[0.25], 0).unwrap_err();
     /// assert_eq!(e.to_string(), "prelu: invalid parameter `inner` = 0.0: requires inner > 0");
     /// ```
-    pub fn new(slopes: &'a [f32], inner: usize) -> Result<Self, ParamError> {
+    pub fn new(slopes: &'a [T], inner: usize) -> Result<Self, ParamError> {
         if slopes.is_empty() {
-            return Err(ParamError {
-                activation: "prelu",
-                param: "slopes",
-                value: f32::NAN,
-                constraint: "at least one channel",
-            });
+            return Err(ParamError::new(
+                "prelu",
+                "slopes",
+                f32::NAN,
+                "at least one channel",
+            ));
         }
-        if let Some(&v) = slopes.iter().find(|v| !v.is_finite()) {
-            return Err(ParamError {
-                activation: "prelu",
-                param: "slopes",
-                value: v,
-                constraint: "a finite value",
-            });
+        if let Some(v) = slopes
+            .iter()
+            .map(|&v| T::widen64(v))
+            .find(|v| !v.is_finite())
+        {
+            return Err(ParamError::new(
+                "prelu",
+                "slopes",
+                v as f32,
+                "a finite value",
+            ));
         }
         if inner == 0 {
-            return Err(ParamError {
-                activation: "prelu",
-                param: "inner",
-                value: 0.0,
-                constraint: "inner > 0",
-            });
+            return Err(ParamError::new("prelu", "inner", 0.0, "inner > 0"));
         }
         Ok(Prelu { slopes, inner })
     }
@@ -109,7 +124,7 @@ impl<'a> Prelu<'a> {
     /// let slopes = [0.1f32, 0.2, 0.3];
     /// assert_eq!(Prelu::new(&slopes, 1).unwrap().slopes(), &slopes);
     /// ```
-    pub fn slopes(&self) -> &'a [f32] {
+    pub fn slopes(&self) -> &'a [T] {
         self.slopes
     }
 
@@ -145,7 +160,7 @@ impl<'a> Prelu<'a> {
     /// assert_eq!(y, [-2.0, 0.0, 4.0]);
     /// ```
     #[track_caller]
-    pub fn forward(&self, x: &[f32], y: &mut [f32]) {
+    pub fn forward(&self, x: &[T], y: &mut [T]) {
         self.forward_on(Isa::best(), x, y)
     }
 
@@ -162,13 +177,10 @@ impl<'a> Prelu<'a> {
     /// assert_eq!(y, [-1.0, 1.0, -1.0, -2.0, -1.0, -1.0, 4.0, -1.0]);
     /// ```
     #[track_caller]
-    pub fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]) {
+    pub fn forward_on(&self, isa: Isa, x: &[T], y: &mut [T]) {
         check_len("input and output", x.len(), y.len());
         self.check(x.len());
-        isa.dispatch(Pass {
-            p: *self,
-            op: Op::Forward { x, y },
-        })
+        T::prelu_forward_on(isa, self.slopes, self.inner, x, y)
     }
 
     /// `x = prelu(x)`.
@@ -182,7 +194,7 @@ impl<'a> Prelu<'a> {
     /// assert_eq!(x, [-1.0, -4.0, 3.0, 3.0]);
     /// ```
     #[track_caller]
-    pub fn forward_in_place(&self, x: &mut [f32]) {
+    pub fn forward_in_place(&self, x: &mut [T]) {
         self.forward_in_place_on(Isa::best(), x)
     }
 
@@ -197,12 +209,9 @@ impl<'a> Prelu<'a> {
     /// assert_eq!(x, [0.0, 3.0]);
     /// ```
     #[track_caller]
-    pub fn forward_in_place_on(&self, isa: Isa, x: &mut [f32]) {
+    pub fn forward_in_place_on(&self, isa: Isa, x: &mut [T]) {
         self.check(x.len());
-        isa.dispatch(Pass {
-            p: *self,
-            op: Op::InPlace { x },
-        })
+        T::prelu_forward_in_place_on(isa, self.slopes, self.inner, x)
     }
 
     /// `dx = dy·prelu'(x)` and `dslopes[c] = Σ dy·x` over channel `c`'s `x ≤ 0`.
@@ -220,7 +229,7 @@ impl<'a> Prelu<'a> {
     /// assert_eq!(dslopes, [-1.0, -8.0]); // Σ dy·x over x <= 0
     /// ```
     #[track_caller]
-    pub fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32], dslopes: &mut [f32]) {
+    pub fn backward(&self, x: &[T], dy: &[T], dx: &mut [T], dslopes: &mut [T]) {
         self.backward_on(Isa::best(), x, dy, dx, dslopes)
     }
 
@@ -240,22 +249,12 @@ impl<'a> Prelu<'a> {
     /// assert_eq!(ds, [-1275.0]); // -50 - 49 - ... - 0
     /// ```
     #[track_caller]
-    pub fn backward_on(
-        &self,
-        isa: Isa,
-        x: &[f32],
-        dy: &[f32],
-        dx: &mut [f32],
-        dslopes: &mut [f32],
-    ) {
+    pub fn backward_on(&self, isa: Isa, x: &[T], dy: &[T], dx: &mut [T], dslopes: &mut [T]) {
         check_len("x and dx", x.len(), dx.len());
         check_len("dy and dx", dy.len(), dx.len());
         check_len("slopes and dslopes", self.slopes.len(), dslopes.len());
         self.check(x.len());
-        isa.dispatch(Pass {
-            p: *self,
-            op: Op::Backward { x, dy, dx, dslopes },
-        })
+        T::prelu_backward_on(isa, self.slopes, self.inner, x, dy, dx, dslopes)
     }
 }
 
@@ -268,25 +267,28 @@ fn shape_error(len: usize, channels: usize, inner: usize) -> ! {
     )
 }
 
-enum Op<'a> {
+/// One PReLU pass over slices of `T` (shapes checked by [`Prelu`]).
+pub(crate) enum PreluOp<'a, T> {
     Forward {
-        x: &'a [f32],
-        y: &'a mut [f32],
+        x: &'a [T],
+        y: &'a mut [T],
     },
     InPlace {
-        x: &'a mut [f32],
+        x: &'a mut [T],
     },
     Backward {
-        x: &'a [f32],
-        dy: &'a [f32],
-        dx: &'a mut [f32],
-        dslopes: &'a mut [f32],
+        x: &'a [T],
+        dy: &'a [T],
+        dx: &'a mut [T],
+        dslopes: &'a mut [T],
     },
 }
 
-struct Pass<'a> {
-    p: Prelu<'a>,
-    op: Op<'a>,
+/// The f32 vector kernels of one pass.
+pub(crate) struct Pass<'a> {
+    pub(crate) slopes: &'a [f32],
+    pub(crate) inner: usize,
+    pub(crate) op: PreluOp<'a, f32>,
 }
 
 /// The leaky-ReLU lane function, exactly as `LeakyRelu`'s generated kernel computes it.
@@ -322,13 +324,13 @@ impl WithSimd for Pass<'_> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, s: S) {
-        let Pass { p, op } = self;
-        let (c, inner) = (p.slopes.len(), p.inner);
+        let Pass { slopes, inner, op } = self;
+        let c = slopes.len();
         match op {
-            Op::Forward { x, y } => {
+            PreluOp::Forward { x, y } => {
                 if inner == 1 {
                     for (xr, yr) in x.chunks_exact(c).zip(y.chunks_exact_mut(c)) {
-                        zip_rows(s, xr, p.slopes, yr);
+                        zip_rows(s, xr, slopes, yr);
                     }
                 } else {
                     for (k, (xr, yr)) in x
@@ -336,18 +338,18 @@ impl WithSimd for Pass<'_> {
                         .zip(y.chunks_exact_mut(inner))
                         .enumerate()
                     {
-                        run(s, xr, yr, V::splat(s, p.slopes[k % c]));
+                        run(s, xr, yr, V::splat(s, slopes[k % c]));
                     }
                 }
             }
-            Op::InPlace { x } => {
+            PreluOp::InPlace { x } => {
                 if inner == 1 {
                     for xr in x.chunks_exact_mut(c) {
-                        zip_rows_in_place(s, xr, p.slopes);
+                        zip_rows_in_place(s, xr, slopes);
                     }
                 } else {
                     for (k, xr) in x.chunks_exact_mut(inner).enumerate() {
-                        let a = V::splat(s, p.slopes[k % c]);
+                        let a = V::splat(s, slopes[k % c]);
                         let (h, t) = S::as_mut_simd_f32s(xr);
                         for_each_in_place(h, LeakyBy(a));
                         if !t.is_empty() {
@@ -357,11 +359,11 @@ impl WithSimd for Pass<'_> {
                     }
                 }
             }
-            Op::Backward { x, dy, dx, dslopes } => {
+            PreluOp::Backward { x, dy, dx, dslopes } => {
                 if inner == 1 {
-                    backward_channels_last(s, p.slopes, x, dy, dx, dslopes);
+                    backward_channels_last(s, slopes, x, dy, dx, dslopes);
                 } else {
-                    backward_blocked(s, p.slopes, inner, x, dy, dx, dslopes);
+                    backward_blocked(s, slopes, inner, x, dy, dx, dslopes);
                 }
             }
         }

@@ -25,16 +25,21 @@
 use crate::Isa;
 use crate::activation::{Activation, ActivationInfo, ParamError};
 use crate::activations::*;
-use crate::element::ActivationExt;
+use crate::element::Element;
 use core::fmt;
 
 /// The object-safe face of an [`Activation`], for choosing activations at run time.
 ///
-/// Every method behaves like the [`Activation`] method of the same name (panics on length
-/// mismatch; results identical on every ISA). The registry's entries are `DynActivation`s, and
-/// any [`Activation`] becomes one wrapped in [`Erased`] (the concrete types do not implement
-/// this trait themselves, so `Relu.forward(..)` is never ambiguous). The trait object prints
-/// its name and parameters with `{:?}`.
+/// A `dyn DynActivation` has the slice methods of [`Activation`] under the same names, with
+/// the same arguments, generic over the element type ([`forward`](#method.forward),
+/// [`forward_on`](#method.forward_on), [`backward`](#method.backward), ...; panics on length
+/// mismatch; results identical on every ISA and to the typed activation). For tensor crates
+/// that know the element type only at run time, the trait's own methods (`*_any_on`) take
+/// [`Slice`] / [`SliceMut`], which carry it.
+///
+/// The registry's entries are `DynActivation`s, and any [`Activation`] becomes one wrapped in
+/// [`Erased`] (the concrete types do not implement this trait themselves, so `Relu.forward(..)`
+/// is never ambiguous). The trait object prints its name and parameters with `{:?}`.
 ///
 /// ```
 /// use activation_kernels::{DynActivation, activations::{LeakyRelu, Relu}, registry::{self, Erased}};
@@ -48,6 +53,11 @@ use core::fmt;
 /// }
 /// assert_eq!(y, [[0.0, 3.0], [-1.0, 3.0], [-1.0, 1.0]]);
 /// assert_eq!(format!("{:?}", choices[1]), "leaky_relu { alpha: 0.5 }");
+///
+/// // The same methods on f64 (and bf16, f16).
+/// let mut y64 = [0.0f64; 2];
+/// choices[1].forward(&[-2.0f64, 3.0], &mut y64);
+/// assert_eq!(y64, [-1.0, 3.0]);
 /// ```
 pub trait DynActivation: Send + Sync {
     /// Static metadata.
@@ -68,71 +78,6 @@ pub trait DynActivation: Send + Sync {
     /// assert_eq!(h.param_values()[..2], [-1.0, 2.0]); // min_val keeps its default
     /// ```
     fn param_values(&self) -> [f32; 8];
-    /// `y = f(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Activation, Isa, activations::Sigmoid, registry};
-    ///
-    /// let x = [-4.0f32, 0.0, 1.5];
-    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
-    /// registry::lookup("logistic").unwrap().forward_on(Isa::Scalar, &x, &mut a);
-    /// Sigmoid.forward_on(Isa::best(), &x, &mut b);
-    /// assert_eq!(a, b); // the same as the typed activation, on any ISA
-    /// assert_eq!(a[1], 0.5);
-    /// ```
-    fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]);
-    /// `x = f(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, registry};
-    ///
-    /// let mut x = [-1.0f32, 3.0, 9.0];
-    /// registry::lookup("relu6").unwrap().forward_in_place_on(Isa::best(), &mut x);
-    /// assert_eq!(x, [0.0, 3.0, 6.0]);
-    /// ```
-    fn forward_in_place_on(&self, isa: Isa, x: &mut [f32]);
-    /// `d = f'(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, registry};
-    ///
-    /// let s = registry::lookup("sigmoid").unwrap();
-    /// let x = [0.0f32, 3.0, 100.0];
-    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
-    /// s.derivative_on(Isa::Scalar, &x, &mut a);
-    /// s.derivative_on(Isa::best(), &x, &mut b);
-    /// assert_eq!(a, b);
-    /// assert_eq!(a[0], 0.25);
-    /// assert!(a[2] > 0.0 && a[2] < 1e-40); // e^-100: tiny, but not flushed to zero
-    /// ```
-    fn derivative_on(&self, isa: Isa, x: &[f32], d: &mut [f32]);
-    /// `dx = dy·f'(x)` on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, registry};
-    ///
-    /// let mut dx = [0.0f32; 3];
-    /// let h = registry::lookup("hardtanh").unwrap();
-    /// h.backward_on(Isa::best(), &[-2.0, 0.5, 2.0], &[3.0; 3], &mut dx);
-    /// assert_eq!(dx, [0.0, 3.0, 0.0]); // gradient only inside [-1, 1]
-    /// ```
-    fn backward_on(&self, isa: Isa, x: &[f32], dy: &[f32], dx: &mut [f32]);
-    /// `y = f(x)`, `d = f'(x)` in one pass on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, registry};
-    ///
-    /// let f = registry::lookup("swish").unwrap();
-    /// let x = [-1.0f32, 0.0, 2.0];
-    /// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
-    /// f.forward_with_derivative_on(Isa::best(), &x, &mut y, &mut d);
-    /// let (mut y2, mut d2) = ([0.0f32; 3], [0.0f32; 3]);
-    /// f.forward_on(Isa::Scalar, &x, &mut y2);
-    /// f.derivative_on(Isa::Scalar, &x, &mut d2);
-    /// assert_eq!((y, d), (y2, d2)); // the same as the two separate passes
-    /// assert_eq!((y[1], d[1]), (0.0, 0.5));
-    /// ```
-    fn forward_with_derivative_on(&self, isa: Isa, x: &[f32], y: &mut [f32], d: &mut [f32]);
     /// The exact forward function in f64 (the accuracy reference).
     ///
     /// ```
@@ -155,28 +100,6 @@ pub trait DynActivation: Send + Sync {
     /// assert_eq!(registry::lookup("sigmoid").unwrap().derivative_reference(0.0), 0.25);
     /// ```
     fn derivative_reference(&self, x: f64) -> f64;
-    /// `dx = dy·f'(x)` from `y = f(x)` on `isa`; [`RegistryError::NoOutputDerivative`] when the
-    /// activation's derivative is not a function of its output.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, registry::{self, RegistryError}};
-    ///
-    /// let mut dx = [0.0f32; 2];
-    /// let s = registry::lookup("sigmoid").unwrap();
-    /// s.backward_from_output_on(Isa::Scalar, &[0.5, 1.0], &[4.0, 4.0], &mut dx).unwrap();
-    /// assert_eq!(dx, [1.0, 0.0]); // 4·y·(1 - y)
-    ///
-    /// let gelu = registry::lookup("gelu").unwrap();
-    /// let e = gelu.backward_from_output_on(Isa::Scalar, &[0.5], &[1.0], &mut dx[..1]);
-    /// assert_eq!(e, Err(RegistryError::NoOutputDerivative { name: "gelu" }));
-    /// ```
-    fn backward_from_output_on(
-        &self,
-        isa: Isa,
-        y: &[f32],
-        dy: &[f32],
-        dx: &mut [f32],
-    ) -> Result<(), RegistryError>;
 
     /// `y = f(x)` on slices of a run-time element type ([`Slice`]: `f32`, `f64`, and with the
     /// `half` feature `bf16`, `f16`), on `isa`. [`RegistryError::MixedElementTypes`] unless both
@@ -241,7 +164,73 @@ pub trait DynActivation: Send + Sync {
         dy: Slice<'_>,
         dx: SliceMut<'_>,
     ) -> Result<(), RegistryError>;
+    /// `g = g·f'(x)` on slices of a run-time element type.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, Slice, SliceMut}};
+    ///
+    /// let mut g = [2.0f64, 2.0];
+    /// let relu = registry::lookup("relu").unwrap();
+    /// relu.backward_in_place_any_on(Isa::best(), Slice::F64(&[-1.0, 1.0]), SliceMut::F64(&mut g))
+    ///     .unwrap();
+    /// assert_eq!(g, [0.0, 2.0]);
+    /// ```
+    fn backward_in_place_any_on(
+        &self,
+        isa: Isa,
+        x: Slice<'_>,
+        g: SliceMut<'_>,
+    ) -> Result<(), RegistryError>;
+    /// `y = f(x)`, `d = f'(x)` in one pass on slices of a run-time element type.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, Slice, SliceMut}};
+    ///
+    /// let (mut y, mut d) = ([0.0f64; 2], [0.0f64; 2]);
+    /// registry::lookup("relu").unwrap().forward_with_derivative_any_on(
+    ///     Isa::best(), Slice::F64(&[-1.0, 3.0]), SliceMut::F64(&mut y), SliceMut::F64(&mut d),
+    /// ).unwrap();
+    /// assert_eq!((y, d), ([0.0, 3.0], [0.0, 1.0]));
+    /// ```
+    fn forward_with_derivative_any_on(
+        &self,
+        isa: Isa,
+        x: Slice<'_>,
+        y: SliceMut<'_>,
+        d: SliceMut<'_>,
+    ) -> Result<(), RegistryError>;
+    /// `dx = dy·f'(x)` from `y = f(x)` on slices of a run-time element type;
+    /// [`RegistryError::NoOutputDerivative`] when the activation's derivative is not a function
+    /// of its output.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, RegistryError, Slice, SliceMut}};
+    ///
+    /// let mut dx = [0.0f64; 2];
+    /// let s = registry::lookup("sigmoid").unwrap();
+    /// let (y, dy) = ([0.5f64, 1.0], [4.0f64, 4.0]);
+    /// s.backward_from_output_any_on(Isa::Scalar, Slice::F64(&y), Slice::F64(&dy), SliceMut::F64(&mut dx))
+    ///     .unwrap();
+    /// assert_eq!(dx, [1.0, 0.0]); // 4·y·(1 - y)
+    /// ```
+    fn backward_from_output_any_on(
+        &self,
+        isa: Isa,
+        y: Slice<'_>,
+        dy: Slice<'_>,
+        dx: SliceMut<'_>,
+    ) -> Result<(), RegistryError>;
+}
 
+/// Both slices have the element type `T`, so the type-erased call cannot report mixed types.
+#[inline]
+fn same_type_ok(r: Result<(), RegistryError>) {
+    debug_assert!(r.is_ok(), "one element type cannot mix");
+}
+
+/// The slice methods of [`Activation`] on a type-erased activation: the same names, arguments
+/// and behaviour, generic over the element type.
+impl dyn DynActivation + '_ {
     /// `y = f(x)` on [`Isa::best`].
     ///
     /// ```
@@ -250,11 +239,28 @@ pub trait DynActivation: Send + Sync {
     /// let x = [-3.0f32, 0.0, 0.75, 5.0];
     /// let (mut a, mut b) = ([0.0f32; 4], [0.0f32; 4]);
     /// registry::lookup("silu").unwrap().forward(&x, &mut a);
-    /// Activation::forward(&Swish::default(), &x, &mut b);
+    /// Swish::default().forward(&x, &mut b);
     /// assert_eq!(a, b);
     /// ```
-    fn forward(&self, x: &[f32], y: &mut [f32]) {
+    #[track_caller]
+    pub fn forward<T: Element>(&self, x: &[T], y: &mut [T]) {
         self.forward_on(Isa::best(), x, y)
+    }
+    /// `y = f(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Activation, Isa, activations::Sigmoid, registry};
+    ///
+    /// let x = [-4.0f32, 0.0, 1.5];
+    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+    /// registry::lookup("logistic").unwrap().forward_on(Isa::Scalar, &x, &mut a);
+    /// Sigmoid.forward_on(Isa::best(), &x, &mut b);
+    /// assert_eq!(a, b); // the same as the typed activation, on any ISA
+    /// assert_eq!(a[1], 0.5);
+    /// ```
+    #[track_caller]
+    pub fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) {
+        same_type_ok(self.forward_any_on(isa, T::erase(x), T::erase_mut(y)))
     }
     /// `x = f(x)` on [`Isa::best`].
     ///
@@ -265,8 +271,22 @@ pub trait DynActivation: Send + Sync {
     /// registry::lookup("ReLU").unwrap().forward_in_place(&mut x);
     /// assert_eq!(x, [0.0, 2.0]);
     /// ```
-    fn forward_in_place(&self, x: &mut [f32]) {
+    #[track_caller]
+    pub fn forward_in_place<T: Element>(&self, x: &mut [T]) {
         self.forward_in_place_on(Isa::best(), x)
+    }
+    /// `x = f(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let mut x = [-1.0f32, 3.0, 9.0];
+    /// registry::lookup("relu6").unwrap().forward_in_place_on(Isa::best(), &mut x);
+    /// assert_eq!(x, [0.0, 3.0, 6.0]);
+    /// ```
+    #[track_caller]
+    pub fn forward_in_place_on<T: Element>(&self, isa: Isa, x: &mut [T]) {
+        self.forward_in_place_any_on(isa, T::erase_mut(x))
     }
     /// `d = f'(x)` on [`Isa::best`].
     ///
@@ -278,8 +298,27 @@ pub trait DynActivation: Send + Sync {
     /// registry::lookup("softsign").unwrap().derivative(&[-1.0, 0.0, 3.0], &mut d);
     /// assert_eq!(d, [0.25, 1.0, 0.0625]);
     /// ```
-    fn derivative(&self, x: &[f32], d: &mut [f32]) {
+    #[track_caller]
+    pub fn derivative<T: Element>(&self, x: &[T], d: &mut [T]) {
         self.derivative_on(Isa::best(), x, d)
+    }
+    /// `d = f'(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let s = registry::lookup("sigmoid").unwrap();
+    /// let x = [0.0f32, 3.0, 100.0];
+    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
+    /// s.derivative_on(Isa::Scalar, &x, &mut a);
+    /// s.derivative_on(Isa::best(), &x, &mut b);
+    /// assert_eq!(a, b);
+    /// assert_eq!(a[0], 0.25);
+    /// assert!(a[2] > 0.0 && a[2] < 1e-40); // e^-100: tiny, but not flushed to zero
+    /// ```
+    #[track_caller]
+    pub fn derivative_on<T: Element>(&self, isa: Isa, x: &[T], d: &mut [T]) {
+        same_type_ok(self.derivative_any_on(isa, T::erase(x), T::erase_mut(d)))
     }
     /// `dx = dy·f'(x)` on [`Isa::best`].
     ///
@@ -290,8 +329,50 @@ pub trait DynActivation: Send + Sync {
     /// registry::lookup("relu").unwrap().backward(&[-1.0, 2.0], &[5.0, 5.0], &mut dx);
     /// assert_eq!(dx, [0.0, 5.0]);
     /// ```
-    fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+    #[track_caller]
+    pub fn backward<T: Element>(&self, x: &[T], dy: &[T], dx: &mut [T]) {
         self.backward_on(Isa::best(), x, dy, dx)
+    }
+    /// `dx = dy·f'(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let mut dx = [0.0f32; 3];
+    /// let h = registry::lookup("hardtanh").unwrap();
+    /// h.backward_on(Isa::best(), &[-2.0, 0.5, 2.0], &[3.0; 3], &mut dx);
+    /// assert_eq!(dx, [0.0, 3.0, 0.0]); // gradient only inside [-1, 1]
+    /// ```
+    #[track_caller]
+    pub fn backward_on<T: Element>(&self, isa: Isa, x: &[T], dy: &[T], dx: &mut [T]) {
+        same_type_ok(self.backward_any_on(isa, T::erase(x), T::erase(dy), T::erase_mut(dx)))
+    }
+    /// `g = g·f'(x)` on [`Isa::best`].
+    ///
+    /// ```
+    /// use activation_kernels::registry;
+    ///
+    /// let mut g = [3.0f32; 3];
+    /// registry::lookup("relu6").unwrap().backward_in_place(&[-1.0, 1.0, 7.0], &mut g);
+    /// assert_eq!(g, [0.0, 3.0, 0.0]);
+    /// ```
+    #[track_caller]
+    pub fn backward_in_place<T: Element>(&self, x: &[T], g: &mut [T]) {
+        self.backward_in_place_on(Isa::best(), x, g)
+    }
+    /// `g = g·f'(x)` on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let mut g = [2.0f64, 2.0];
+    /// let leaky = registry::lookup_with("leaky_relu", &[("alpha", 0.25)]).unwrap();
+    /// leaky.backward_in_place_on(Isa::Scalar, &[-1.0, 1.0], &mut g);
+    /// assert_eq!(g, [0.5, 2.0]);
+    /// ```
+    #[track_caller]
+    pub fn backward_in_place_on<T: Element>(&self, isa: Isa, x: &[T], g: &mut [T]) {
+        same_type_ok(self.backward_in_place_any_on(isa, T::erase(x), T::erase_mut(g)))
     }
     /// `y`, `d` in one pass on [`Isa::best`].
     ///
@@ -302,10 +383,42 @@ pub trait DynActivation: Send + Sync {
     /// registry::lookup("identity").unwrap().forward_with_derivative(&[-3.0, 4.0], &mut y, &mut d);
     /// assert_eq!((y, d), ([-3.0, 4.0], [1.0, 1.0]));
     /// ```
-    fn forward_with_derivative(&self, x: &[f32], y: &mut [f32], d: &mut [f32]) {
+    #[track_caller]
+    pub fn forward_with_derivative<T: Element>(&self, x: &[T], y: &mut [T], d: &mut [T]) {
         self.forward_with_derivative_on(Isa::best(), x, y, d)
     }
-    /// `dx = dy·f'(x)` from `y` on [`Isa::best`].
+    /// `y = f(x)`, `d = f'(x)` in one pass on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry};
+    ///
+    /// let f = registry::lookup("swish").unwrap();
+    /// let x = [-1.0f32, 0.0, 2.0];
+    /// let (mut y, mut d) = ([0.0f32; 3], [0.0f32; 3]);
+    /// f.forward_with_derivative_on(Isa::best(), &x, &mut y, &mut d);
+    /// let (mut y2, mut d2) = ([0.0f32; 3], [0.0f32; 3]);
+    /// f.forward_on(Isa::Scalar, &x, &mut y2);
+    /// f.derivative_on(Isa::Scalar, &x, &mut d2);
+    /// assert_eq!((y, d), (y2, d2)); // the same as the two separate passes
+    /// assert_eq!((y[1], d[1]), (0.0, 0.5));
+    /// ```
+    #[track_caller]
+    pub fn forward_with_derivative_on<T: Element>(
+        &self,
+        isa: Isa,
+        x: &[T],
+        y: &mut [T],
+        d: &mut [T],
+    ) {
+        same_type_ok(self.forward_with_derivative_any_on(
+            isa,
+            T::erase(x),
+            T::erase_mut(y),
+            T::erase_mut(d),
+        ))
+    }
+    /// `dx = dy·f'(x)` from `y` on [`Isa::best`]; [`RegistryError::NoOutputDerivative`] when
+    /// the derivative is not a function of the output.
     ///
     /// ```
     /// use activation_kernels::registry;
@@ -317,13 +430,38 @@ pub trait DynActivation: Send + Sync {
     /// assert_eq!(dx, [3.0, 0.0]);
     /// assert!(registry::lookup("mish").unwrap().backward_from_output(&[0.0], &[1.0], &mut dx[..1]).is_err());
     /// ```
-    fn backward_from_output(
+    #[track_caller]
+    pub fn backward_from_output<T: Element>(
         &self,
-        y: &[f32],
-        dy: &[f32],
-        dx: &mut [f32],
+        y: &[T],
+        dy: &[T],
+        dx: &mut [T],
     ) -> Result<(), RegistryError> {
         self.backward_from_output_on(Isa::best(), y, dy, dx)
+    }
+    /// `dx = dy·f'(x)` from `y` on `isa` (see [`backward_from_output`](#method.backward_from_output)).
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, registry::{self, RegistryError}};
+    ///
+    /// let mut dx = [0.0f32; 2];
+    /// let s = registry::lookup("sigmoid").unwrap();
+    /// s.backward_from_output_on(Isa::Scalar, &[0.5, 1.0], &[4.0, 4.0], &mut dx).unwrap();
+    /// assert_eq!(dx, [1.0, 0.0]); // 4·y·(1 - y)
+    ///
+    /// let gelu = registry::lookup("gelu").unwrap();
+    /// let e = gelu.backward_from_output_on(Isa::Scalar, &[0.5], &[1.0], &mut dx[..1]);
+    /// assert_eq!(e, Err(RegistryError::NoOutputDerivative { name: "gelu" }));
+    /// ```
+    #[track_caller]
+    pub fn backward_from_output_on<T: Element>(
+        &self,
+        isa: Isa,
+        y: &[T],
+        dy: &[T],
+        dx: &mut [T],
+    ) -> Result<(), RegistryError> {
+        self.backward_from_output_any_on(isa, T::erase(y), T::erase(dy), T::erase_mut(dx))
     }
 }
 
@@ -535,34 +673,17 @@ impl<A: Activation> DynActivation for Erased<A> {
     fn derivative_reference(&self, x: f64) -> f64 {
         Activation::derivative_reference(&self.0, x)
     }
-    fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]) {
-        Activation::forward_on(&self.0, isa, x, y)
-    }
-    fn forward_in_place_on(&self, isa: Isa, x: &mut [f32]) {
-        Activation::forward_in_place_on(&self.0, isa, x)
-    }
-    fn derivative_on(&self, isa: Isa, x: &[f32], d: &mut [f32]) {
-        Activation::derivative_on(&self.0, isa, x, d)
-    }
-    fn backward_on(&self, isa: Isa, x: &[f32], dy: &[f32], dx: &mut [f32]) {
-        Activation::backward_on(&self.0, isa, x, dy, dx)
-    }
-    fn forward_with_derivative_on(&self, isa: Isa, x: &[f32], y: &mut [f32], d: &mut [f32]) {
-        Activation::forward_with_derivative_on(&self.0, isa, x, y, d)
-    }
     fn forward_any_on(&self, isa: Isa, x: Slice<'_>, y: SliceMut<'_>) -> Result<(), RegistryError> {
-        same_type!((x), (y), |x, y| ActivationExt::forward_t_on(
-            &self.0, isa, x, y
-        ))
+        same_type!((x), (y), |x, y| self.0.forward_on(isa, x, y))
     }
     fn forward_in_place_any_on(&self, isa: Isa, x: SliceMut<'_>) {
         match x {
-            SliceMut::F32(x) => ActivationExt::forward_in_place_t_on(&self.0, isa, x),
-            SliceMut::F64(x) => ActivationExt::forward_in_place_t_on(&self.0, isa, x),
+            SliceMut::F32(x) => self.0.forward_in_place_on(isa, x),
+            SliceMut::F64(x) => self.0.forward_in_place_on(isa, x),
             #[cfg(feature = "half")]
-            SliceMut::Bf16(x) => ActivationExt::forward_in_place_t_on(&self.0, isa, x),
+            SliceMut::Bf16(x) => self.0.forward_in_place_on(isa, x),
             #[cfg(feature = "half")]
-            SliceMut::F16(x) => ActivationExt::forward_in_place_t_on(&self.0, isa, x),
+            SliceMut::F16(x) => self.0.forward_in_place_on(isa, x),
         }
     }
     fn derivative_any_on(
@@ -571,9 +692,7 @@ impl<A: Activation> DynActivation for Erased<A> {
         x: Slice<'_>,
         d: SliceMut<'_>,
     ) -> Result<(), RegistryError> {
-        same_type!((x), (d), |x, d| ActivationExt::derivative_t_on(
-            &self.0, isa, x, d
-        ))
+        same_type!((x), (d), |x, d| self.0.derivative_on(isa, x, d))
     }
     fn backward_any_on(
         &self,
@@ -582,18 +701,64 @@ impl<A: Activation> DynActivation for Erased<A> {
         dy: Slice<'_>,
         dx: SliceMut<'_>,
     ) -> Result<(), RegistryError> {
-        same_type!((x, dy), (dx), |x, dy, dx| ActivationExt::backward_t_on(
-            &self.0, isa, x, dy, dx
-        ))
+        same_type!((x, dy), (dx), |x, dy, dx| self
+            .0
+            .backward_on(isa, x, dy, dx))
     }
-    fn backward_from_output_on(
+    fn backward_in_place_any_on(
         &self,
         isa: Isa,
-        y: &[f32],
-        dy: &[f32],
-        dx: &mut [f32],
+        x: Slice<'_>,
+        g: SliceMut<'_>,
     ) -> Result<(), RegistryError> {
-        if self.0.backward_from_output_dyn(isa, y, dy, dx) {
+        same_type!((x), (g), |x, g| self.0.backward_in_place_on(isa, x, g))
+    }
+    fn forward_with_derivative_any_on(
+        &self,
+        isa: Isa,
+        x: Slice<'_>,
+        y: SliceMut<'_>,
+        d: SliceMut<'_>,
+    ) -> Result<(), RegistryError> {
+        let types = [x.type_name(), y.type_name(), d.type_name()];
+        if let Some(other) = types.iter().find(|t| **t != types[0]) {
+            return Err(RegistryError::MixedElementTypes {
+                first: types[0],
+                other,
+            });
+        }
+        match (x, y, d) {
+            (Slice::F32(x), SliceMut::F32(y), SliceMut::F32(d)) => {
+                self.0.forward_with_derivative_on(isa, x, y, d)
+            }
+            (Slice::F64(x), SliceMut::F64(y), SliceMut::F64(d)) => {
+                self.0.forward_with_derivative_on(isa, x, y, d)
+            }
+            #[cfg(feature = "half")]
+            (Slice::Bf16(x), SliceMut::Bf16(y), SliceMut::Bf16(d)) => {
+                self.0.forward_with_derivative_on(isa, x, y, d)
+            }
+            #[cfg(feature = "half")]
+            (Slice::F16(x), SliceMut::F16(y), SliceMut::F16(d)) => {
+                self.0.forward_with_derivative_on(isa, x, y, d)
+            }
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("element types checked above"),
+        }
+        Ok(())
+    }
+    fn backward_from_output_any_on(
+        &self,
+        isa: Isa,
+        y: Slice<'_>,
+        dy: Slice<'_>,
+        dx: SliceMut<'_>,
+    ) -> Result<(), RegistryError> {
+        let has;
+        let checked: Result<(), RegistryError> = same_type!((y, dy), (dx), |y, dy, dx| has =
+            self.0.backward_from_output_dyn(isa, y, dy, dx));
+        checked?;
+        if has {
             Ok(())
         } else {
             Err(RegistryError::NoOutputDerivative {

@@ -21,7 +21,7 @@
 //!
 //! // Backward from the output: dx = y·(dy - Σ dy·y).
 //! let (mut dx, dy) = ([0.0f32; 6], [1.0f32; 6]);
-//! Softmax::new().backward(&y, &dy, &mut dx, 3);
+//! Softmax::new().backward_from_output(&y, &dy, &mut dx, 3);
 //! assert!(dx.iter().all(|d| d.abs() < 1e-6));
 //! ```
 //!
@@ -65,26 +65,25 @@
 #![cfg_attr(
     not(feature = "half"),
     doc = "Needs the `half` feature (on by default): row-wise functions on `half::bf16` and \
-           `half::f16` slices through `RowActivationExt`."
+           `half::f16` slices."
 )]
 #![cfg_attr(
     feature = "half",
     doc = r#"
-With the `half` feature (on by default), [`RowActivationExt`] runs every function of the
-family (and [`RowFunction`]) on slices of any [`Element`]: `f32`,
-`half::bf16`, `half::f16`. Forward, forward in place and backward (from the output), with
+With the `half` feature (on by default), every function of the family (and [`RowFunction`])
+runs on slices of any [`Element`]: `f32`, `f64`, `half::bf16`, `half::f16`. Forward, forward in place and backward (from the output), with
 `_on(isa, ..)` variants and the usual length panics:
 
 ```
 use activation_kernels::element::half::bf16;
-use activation_kernels::rowwise::{RowActivation, RowActivationExt, Softmax};
+use activation_kernels::rowwise::{RowActivation, Softmax};
 
 let x: Vec<bf16> = [1.0f32, 2.0, 3.0, -4.0, 0.0, 4.0]
     .iter()
     .map(|&v| bf16::from_f32(v))
     .collect();
 let mut y = vec![bf16::ZERO; 6];
-Softmax::new().forward_t(&x, &mut y, 3);
+Softmax::new().forward(&x, &mut y, 3);
 
 // Exactly the f32 function on the widened inputs, rounded once to nearest even.
 let xf: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
@@ -94,10 +93,10 @@ assert!(y.iter().zip(&yf).all(|(h, &f)| *h == bf16::from_f32(f)));
 
 // In place, and backward from the output.
 let mut z = x.clone();
-Softmax::new().forward_in_place_t(&mut z, 3);
+Softmax::new().forward_in_place(&mut z, 3);
 assert_eq!(z, y);
 let (dy, mut dx) = (vec![bf16::ONE; 6], vec![bf16::ZERO; 6]);
-Softmax::new().backward_t(&y, &dy, &mut dx, 3);
+Softmax::new().backward_from_output(&y, &dy, &mut dx, 3);
 assert!(dx.iter().all(|d| d.to_f32().abs() < 0.01)); // y·(1 - Σ y), Σ y ≈ 1
 ```
 
@@ -106,7 +105,7 @@ assert!(dx.iter().all(|d| d.to_f32().abs() < 0.01)); // y·(1 - Σ y), Σ y ≈ 
 even** into the half type with the conversions of [`crate::element`] (vectorized on every
 ISA, native instructions where they pay, the same bits everywhere). So a half result is
 always the f32 function of the widened row rounded once, and is **bit-identical on every
-ISA**; on `f32` the generic methods are the [`RowActivation`] ones. No f32 row is stored on
+ISA**. No f32 row is stored on
 the heap (no allocation, `no_std`): every pass widens its 16-element block again from the
 input; softmax and softmin keep `2^64·e^(x - m)` of a row's first 1024 elements in a 4 KiB
 stack buffer between the passes and recompute it for the rest (same bits either way).
@@ -129,19 +128,18 @@ results, 0.15% of log-softmax results are not correctly rounded).
 //!
 //! # f64
 //!
-//! [`RowActivationExt`] also runs the family on `f64` rows (`forward_t`, `forward_in_place_t`,
-//! `backward_t`, their `_on` variants; the same length panics and special-row policy,
-//! bit-identical on every ISA):
+//! The same methods run the family on `f64` rows (the same length panics and special-row
+//! policy, bit-identical on every ISA):
 //!
 //! ```
-//! use activation_kernels::rowwise::{LogSoftmax, RowActivationExt, Softmax};
+//! use activation_kernels::rowwise::{LogSoftmax, RowActivation, Softmax};
 //!
 //! let x = [1.0f64, 2.0, 3.0, -1e300, 0.0, 1e300];
 //! let mut y = [0.0f64; 6];
-//! Softmax::new().forward_t(&x, &mut y, 3);
+//! Softmax::new().forward(&x, &mut y, 3);
 //! assert!((y[..3].iter().sum::<f64>() - 1.0).abs() <= 3.0 * f64::EPSILON);
 //! assert_eq!(&y[3..], &[0.0, 0.0, 1.0]);
-//! LogSoftmax::new().forward_in_place_t(&mut y[..0], 3); // empty slices are fine
+//! LogSoftmax::new().forward_in_place(&mut y[..0], 3); // empty slices are fine
 //! ```
 //!
 //! **Method.** The f32 method on f64 lanes, with pass 1's exponentials as double words:
@@ -219,7 +217,7 @@ enum Kind {
 /// assert!(first_row_alone(LogSoftmax::new()));
 /// assert!(first_row_alone(Softmin::new()));
 /// ```
-pub trait RowActivation: Copy {
+pub trait RowActivation: Copy + Into<RowFunction> {
     /// The canonical name (`"softmax"`, `"log_softmax"`, `"softmin"`).
     ///
     /// ```
@@ -246,7 +244,12 @@ pub trait RowActivation: Copy {
     /// assert!((a[0] - 1.0 / 3.0).abs() <= f32::EPSILON);
     /// assert!((a[1] - 2.0 / 3.0).abs() <= f32::EPSILON);
     /// ```
-    fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize);
+    #[track_caller]
+    fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T], row_len: usize) {
+        check_len("input and output", x.len(), y.len());
+        check_rows(x.len(), row_len);
+        T::row_forward_on((*self).into(), isa, x, y, row_len)
+    }
 
     /// `x = f(x)` row by row, on `isa`.
     ///
@@ -260,7 +263,11 @@ pub trait RowActivation: Copy {
     /// LogSoftmax::new().forward_in_place_on(Isa::Scalar, &mut z, 2);
     /// assert_eq!(z, y); // in place gives the same bits
     /// ```
-    fn forward_in_place_on(&self, isa: Isa, x: &mut [f32], row_len: usize);
+    #[track_caller]
+    fn forward_in_place_on<T: Element>(&self, isa: Isa, x: &mut [T], row_len: usize) {
+        check_rows(x.len(), row_len);
+        T::row_forward_in_place_on((*self).into(), isa, x, row_len)
+    }
 
     /// `dx` from the forward output `y` and the upstream gradient `dy`, on `isa`.
     ///
@@ -271,8 +278,8 @@ pub trait RowActivation: Copy {
     /// Softmax::new().forward(&[0.5, -1.0, 2.0], &mut y, 3);
     /// let dy = [1.0f32, -2.0, 0.5];
     /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
-    /// Softmax::new().backward_on(Isa::Scalar, &y, &dy, &mut a, 3);
-    /// Softmax::new().backward_on(Isa::best(), &y, &dy, &mut b, 3);
+    /// Softmax::new().backward_from_output_on(Isa::Scalar, &y, &dy, &mut a, 3);
+    /// Softmax::new().backward_from_output_on(Isa::best(), &y, &dy, &mut b, 3);
     /// assert_eq!(a, b);
     ///
     /// // dx = y·(dy - Σ dy·y)
@@ -282,7 +289,20 @@ pub trait RowActivation: Copy {
     ///     assert!((a[i] as f64 - want).abs() <= 1e-6);
     /// }
     /// ```
-    fn backward_on(&self, isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32], row_len: usize);
+    #[track_caller]
+    fn backward_from_output_on<T: Element>(
+        &self,
+        isa: Isa,
+        y: &[T],
+        dy: &[T],
+        dx: &mut [T],
+        row_len: usize,
+    ) {
+        check_len("y and dx", y.len(), dx.len());
+        check_len("dy and dx", dy.len(), dx.len());
+        check_rows(y.len(), row_len);
+        T::row_backward_on((*self).into(), isa, y, dy, dx, row_len)
+    }
 
     /// `y = f(x)` row by row, on [`Isa::best`].
     ///
@@ -297,7 +317,7 @@ pub trait RowActivation: Copy {
     /// assert!((total - 1.0).abs() <= 4.0 * f32::EPSILON);
     /// ```
     #[track_caller]
-    fn forward(&self, x: &[f32], y: &mut [f32], row_len: usize) {
+    fn forward<T: Element>(&self, x: &[T], y: &mut [T], row_len: usize) {
         self.forward_on(Isa::best(), x, y, row_len)
     }
 
@@ -314,7 +334,7 @@ pub trait RowActivation: Copy {
     /// assert_eq!(&x[2..], &[0.5, 0.5]);
     /// ```
     #[track_caller]
-    fn forward_in_place(&self, x: &mut [f32], row_len: usize) {
+    fn forward_in_place<T: Element>(&self, x: &mut [T], row_len: usize) {
         self.forward_in_place_on(Isa::best(), x, row_len)
     }
 
@@ -327,7 +347,7 @@ pub trait RowActivation: Copy {
     /// LogSoftmax::new().forward(&[0.0, 1.0, -1.0], &mut y, 3);
     /// let dy = [1.0f32, 2.0, 3.0];
     /// let mut dx = [0.0f32; 3];
-    /// LogSoftmax::new().backward(&y, &dy, &mut dx, 3);
+    /// LogSoftmax::new().backward_from_output(&y, &dy, &mut dx, 3);
     ///
     /// // dx = dy - e^y·Σ dy
     /// for i in 0..3 {
@@ -336,8 +356,8 @@ pub trait RowActivation: Copy {
     /// }
     /// ```
     #[track_caller]
-    fn backward(&self, y: &[f32], dy: &[f32], dx: &mut [f32], row_len: usize) {
-        self.backward_on(Isa::best(), y, dy, dx, row_len)
+    fn backward_from_output<T: Element>(&self, y: &[T], dy: &[T], dx: &mut [T], row_len: usize) {
+        self.backward_from_output_on(Isa::best(), y, dy, dx, row_len)
     }
 
     /// The exact function of one row, in f64 (the accuracy reference).
@@ -379,8 +399,7 @@ pub type RowReference = ();
 // (`-inf`; `+inf` for softmin).
 macro_rules! row_activation {
     (
-        $(#[$doc:meta])* $ty:ident, $kind:expr, $name:literal, $free:ident, $free_doc:literal,
-        $masked:literal
+        $(#[$doc:meta])* $ty:ident, $kind:expr, $name:literal, $masked:literal
     ) => {
         $(#[$doc])*
         #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -434,24 +453,6 @@ macro_rules! row_activation {
             fn name(&self) -> &'static str {
                 $name
             }
-            #[track_caller]
-            fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) {
-                check_len("input and output", x.len(), y.len());
-                check_rows(x.len(), row_len);
-                isa.dispatch(Forward { kind: $kind, masked: self.masked, row_len, io: Io::Split(x, y) })
-            }
-            #[track_caller]
-            fn forward_in_place_on(&self, isa: Isa, x: &mut [f32], row_len: usize) {
-                check_rows(x.len(), row_len);
-                isa.dispatch(Forward { kind: $kind, masked: self.masked, row_len, io: Io::InPlace(x) })
-            }
-            #[track_caller]
-            fn backward_on(&self, isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32], row_len: usize) {
-                check_len("y and dx", y.len(), dx.len());
-                check_len("dy and dx", dy.len(), dx.len());
-                check_rows(y.len(), row_len);
-                isa.dispatch(Backward { kind: $kind, row_len, y, dy, dx })
-            }
             #[cfg(feature = "std")]
             fn reference(&self, row: &[f32]) -> RowReference {
                 reference(self.masked, $kind, row)
@@ -464,25 +465,6 @@ macro_rules! row_activation {
             fn from(f: $ty) -> RowFunction {
                 RowFunction::$ty(f)
             }
-        }
-
-        #[doc = $free_doc]
-        ///
-        /// Panics on inconsistent lengths (see [`RowActivation`]).
-        ///
-        /// ```
-        #[doc = concat!("use activation_kernels::rowwise::{", stringify!($free), ", RowActivation, ", stringify!($ty), "};")]
-        ///
-        /// let x = [0.0f32, 1.0, -2.0, 3.0, 3.0, 3.0];
-        /// let (mut y, mut z) = ([0.0f32; 6], [0.0f32; 6]);
-        #[doc = concat!(stringify!($free), "(&x, &mut y, 3);")]
-        #[doc = concat!(stringify!($ty), "::new().forward(&x, &mut z, 3); // the same bits")]
-        /// assert_eq!(y, z);
-        /// assert!(y[3] == y[4] && y[4] == y[5]); // equal logits, equal results
-        /// ```
-        #[track_caller]
-        pub fn $free(x: &[f32], y: &mut [f32], row_len: usize) {
-            $ty::new().forward(x, y, row_len)
         }
     };
 }
@@ -501,9 +483,7 @@ row_activation!(
     /// assert!((y[1] - 2.0 / 3.0).abs() <= f32::EPSILON);
     /// assert_eq!(&y[2..], &[0.0, 1.0]);
     /// ```
-    Softmax, Kind::Softmax, "softmax", softmax,
-    "Softmax of each row of `x` into `y` (default options).",
-    "f32::NEG_INFINITY"
+    Softmax, Kind::Softmax, "softmax", "f32::NEG_INFINITY"
 );
 row_activation!(
     /// Log-softmax `y_i = x_i - ln Σ_j e^{x_j}` over each row. See the [module docs](self).
@@ -519,9 +499,7 @@ row_activation!(
     /// assert!((y[1] - (2.0f32 / 3.0).ln()).abs() <= 2.0 * f32::EPSILON);
     /// assert!(y.iter().all(|&v| v <= 0.0));
     /// ```
-    LogSoftmax, Kind::LogSoftmax, "log_softmax", log_softmax,
-    "Log-softmax of each row of `x` into `y` (default options).",
-    "f32::NEG_INFINITY"
+    LogSoftmax, Kind::LogSoftmax, "log_softmax", "f32::NEG_INFINITY"
 );
 row_activation!(
     /// Softmin `y_i = e^{-x_i} / Σ_j e^{-x_j}` (softmax of `-x`) over each row. See the
@@ -541,9 +519,7 @@ row_activation!(
     /// Softmin::new().forward(&[f32::INFINITY, 1.0, 1.0], &mut y, 3);
     /// assert_eq!(y, [0.0, 0.5, 0.5]);
     /// ```
-    Softmin, Kind::Softmin, "softmin", softmin,
-    "Softmin of each row of `x` into `y` (default options).",
-    "f32::INFINITY"
+    Softmin, Kind::Softmin, "softmin", "f32::INFINITY"
 );
 
 #[track_caller]
@@ -1061,7 +1037,6 @@ impl RowFunction {
     }
 
     /// The function's kind and masked-row policy.
-    #[cfg(feature = "half")]
     fn parts(self) -> (Kind, MaskedRows) {
         match self {
             RowFunction::Softmax(f) => (Kind::Softmax, f.masked),
@@ -1105,182 +1080,55 @@ impl RowActivation for RowFunction {
     fn name(&self) -> &'static str {
         delegate!(self, f => f.name())
     }
-    #[track_caller]
-    fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) {
-        delegate!(self, f => f.forward_on(isa, x, y, row_len))
-    }
-    #[track_caller]
-    fn forward_in_place_on(&self, isa: Isa, x: &mut [f32], row_len: usize) {
-        delegate!(self, f => f.forward_in_place_on(isa, x, row_len))
-    }
-    #[track_caller]
-    fn backward_on(&self, isa: Isa, y: &[f32], dy: &[f32], dx: &mut [f32], row_len: usize) {
-        delegate!(self, f => f.backward_on(isa, y, dy, dx, row_len))
-    }
     fn reference(&self, row: &[f32]) -> RowReference {
         delegate!(self, f => f.reference(row))
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Other element types (`half::bf16`, `half::f16`; feature `half`).
-
-/// The slice API of the row-wise functions over any [`Element`] type (`f32`, `f64`, `bf16`,
-/// `f16`).
-///
-/// Implemented for [`Softmax`], [`LogSoftmax`], [`Softmin`] and [`RowFunction`]; bring it into
-/// scope and call `forward_t` etc. with the element type inferred from the slices. Same
-/// conventions as [`RowActivation`] (length checks and panics, `_on` variants, identical bits
-/// on every ISA); on `f32` every method gives exactly the bits of its [`RowActivation`]
-/// counterpart. On half types each result is the f32 result on the widened inputs, rounded
-/// once to nearest even (see the [module docs](self#half-types-bf16-and-f16)); on `f64` the
-/// rows are computed in f64 (see [f64](self#f64)).
-///
-/// ```
-/// use activation_kernels::element::half::f16;
-/// use activation_kernels::rowwise::{LogSoftmax, RowActivation, RowActivationExt};
-///
-/// let x: Vec<f16> = [0.5f32, -1.0, 2.0, 0.0].iter().map(|&v| f16::from_f32(v)).collect();
-/// let mut y = vec![f16::ZERO; 4];
-/// LogSoftmax::new().forward_t(&x, &mut y, 2);
-///
-/// // The same as the f32 function on the widened values, rounded once.
-/// let xf: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
-/// let mut yf = vec![0.0f32; 4];
-/// LogSoftmax::new().forward(&xf, &mut yf, 2);
-/// assert!(y.iter().zip(&yf).all(|(h, &f)| *h == f16::from_f32(f)));
-/// ```
-pub trait RowActivationExt: RowActivation + Into<RowFunction> {
-    /// `y = f(x)` row by row.
-    ///
-    /// ```
-    /// use activation_kernels::element::half::bf16;
-    /// use activation_kernels::rowwise::{RowActivation, RowActivationExt, Softmax};
-    ///
-    /// let x = [bf16::ZERO, bf16::from_f32(core::f32::consts::LN_2)];
-    /// let mut y = [bf16::ZERO; 2];
-    /// Softmax::new().forward_t(&x, &mut y, 2);
-    /// assert_eq!(y, [bf16::from_f32(1.0 / 3.0), bf16::from_f32(2.0 / 3.0)]);
-    ///
-    /// // On f32 it is exactly `RowActivation::forward`.
-    /// let xf = [0.3f32, -1.2, 2.5];
-    /// let (mut a, mut b) = ([0.0f32; 3], [0.0f32; 3]);
-    /// Softmax::new().forward_t(&xf, &mut a, 3);
-    /// Softmax::new().forward(&xf, &mut b, 3);
-    /// assert_eq!(a, b);
-    /// ```
+impl RowFunction {
+    /// The f32 kernels (lengths already checked by [`RowActivation`]).
     #[track_caller]
-    fn forward_t<T: Element>(&self, x: &[T], y: &mut [T], row_len: usize) {
-        self.forward_t_on(Isa::best(), x, y, row_len)
+    pub(crate) fn forward_f32_on(self, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) {
+        let (kind, masked) = self.parts();
+        isa.dispatch(Forward {
+            kind,
+            masked,
+            row_len,
+            io: Io::Split(x, y),
+        })
     }
-    /// `y = f(x)` row by row, on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::element::half::f16;
-    /// use activation_kernels::{Isa, rowwise::{LogSoftmax, RowActivationExt}};
-    ///
-    /// let x: Vec<f16> = (0..40).map(|i| f16::from_f32((i % 7) as f32 - 2.5)).collect();
-    /// let (mut a, mut b) = (vec![f16::ZERO; 40], vec![f16::ZERO; 40]);
-    /// LogSoftmax::new().forward_t_on(Isa::Scalar, &x, &mut a, 20);
-    /// LogSoftmax::new().forward_t_on(Isa::best(), &x, &mut b, 20);
-    /// assert_eq!(a, b); // the same bits on every ISA
-    /// assert!(a.iter().all(|v| v.to_f32() <= 0.0));
-    /// ```
     #[track_caller]
-    fn forward_t_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T], row_len: usize) {
-        check_len("input and output", x.len(), y.len());
-        check_rows(x.len(), row_len);
-        T::row_forward_on((*self).into(), isa, x, y, row_len)
+    pub(crate) fn forward_in_place_f32_on(self, isa: Isa, x: &mut [f32], row_len: usize) {
+        let (kind, masked) = self.parts();
+        isa.dispatch(Forward {
+            kind,
+            masked,
+            row_len,
+            io: Io::InPlace(x),
+        })
     }
-    /// `x = f(x)` row by row.
-    ///
-    /// ```
-    /// use activation_kernels::element::half::f16;
-    /// use activation_kernels::rowwise::{RowActivationExt, Softmin};
-    ///
-    /// let x = [f16::ZERO, f16::from_f32(core::f32::consts::LN_2), f16::ONE, f16::ONE];
-    /// let mut y = [f16::ZERO; 4];
-    /// Softmin::new().forward_t(&x, &mut y, 2);
-    /// let mut z = x;
-    /// Softmin::new().forward_in_place_t(&mut z, 2);
-    /// assert_eq!(z, y);
-    /// assert_eq!(&z[2..], &[f16::from_f32(0.5); 2]);
-    /// ```
     #[track_caller]
-    fn forward_in_place_t<T: Element>(&self, x: &mut [T], row_len: usize) {
-        self.forward_in_place_t_on(Isa::best(), x, row_len)
-    }
-    /// `x = f(x)` row by row, on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::element::half::bf16;
-    /// use activation_kernels::rowwise::{MaskedRows, RowActivationExt, Softmax};
-    /// use activation_kernels::Isa;
-    ///
-    /// // A fully masked row, then an ordinary one.
-    /// let mut x = [bf16::NEG_INFINITY, bf16::NEG_INFINITY, bf16::ONE, bf16::ONE];
-    /// Softmax::new().masked_rows(MaskedRows::Zero).forward_in_place_t_on(Isa::Scalar, &mut x, 2);
-    /// assert_eq!(x, [bf16::ZERO, bf16::ZERO, bf16::from_f32(0.5), bf16::from_f32(0.5)]);
-    /// ```
-    #[track_caller]
-    fn forward_in_place_t_on<T: Element>(&self, isa: Isa, x: &mut [T], row_len: usize) {
-        check_rows(x.len(), row_len);
-        T::row_forward_in_place_on((*self).into(), isa, x, row_len)
-    }
-    /// `dx` from the forward output `y` and the upstream gradient `dy` (formed in f32 from
-    /// the widened values, rounded once).
-    ///
-    /// ```
-    /// use activation_kernels::element::half::bf16;
-    /// use activation_kernels::rowwise::{RowActivation, RowActivationExt, Softmax};
-    ///
-    /// let h = |v: &[f32]| v.iter().map(|&v| bf16::from_f32(v)).collect::<Vec<_>>();
-    /// let (y, dy) = (h(&[0.25, 0.75]), h(&[1.0, -1.0]));
-    /// let mut dx = vec![bf16::ZERO; 2];
-    /// Softmax::new().backward_t(&y, &dy, &mut dx, 2);
-    /// // y·(dy - Σ dy·y) = [0.25·1.5, 0.75·(-0.5)], exact in bf16.
-    /// assert_eq!(dx, h(&[0.375, -0.375]));
-    ///
-    /// // The f32 backward on the widened values, rounded once.
-    /// let mut dxf = [0.0f32; 2];
-    /// Softmax::new().backward(&[0.25, 0.75], &[1.0, -1.0], &mut dxf, 2);
-    /// assert_eq!(dx, h(&dxf));
-    /// ```
-    #[track_caller]
-    fn backward_t<T: Element>(&self, y: &[T], dy: &[T], dx: &mut [T], row_len: usize) {
-        self.backward_t_on(Isa::best(), y, dy, dx, row_len)
-    }
-    /// `dx` from `y` and `dy`, on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::element::half::f16;
-    /// use activation_kernels::{Isa, rowwise::{LogSoftmax, RowActivation, RowActivationExt}};
-    ///
-    /// let x: Vec<f16> = (0..24).map(|i| f16::from_f32(i as f32 * 0.37 - 4.0)).collect();
-    /// let mut y = vec![f16::ZERO; 24];
-    /// LogSoftmax::new().forward_t(&x, &mut y, 8);
-    /// let dy = vec![f16::ONE; 24];
-    /// let (mut a, mut b) = (vec![f16::ZERO; 24], vec![f16::ZERO; 24]);
-    /// LogSoftmax::new().backward_t_on(Isa::Scalar, &y, &dy, &mut a, 8);
-    /// LogSoftmax::new().backward_t_on(Isa::best(), &y, &dy, &mut b, 8);
-    /// assert_eq!(a, b); // the same bits on every ISA
-    ///
-    /// // The f32 backward (dx = dy - e^y·Σ dy) on the widened values, rounded once.
-    /// let yf: Vec<f32> = y.iter().map(|v| v.to_f32()).collect();
-    /// let mut dxf = vec![0.0f32; 24];
-    /// LogSoftmax::new().backward(&yf, &[1.0; 24], &mut dxf, 8);
-    /// assert!(a.iter().zip(&dxf).all(|(h, &f)| *h == f16::from_f32(f)));
-    /// ```
-    #[track_caller]
-    fn backward_t_on<T: Element>(&self, isa: Isa, y: &[T], dy: &[T], dx: &mut [T], row_len: usize) {
-        check_len("y and dx", y.len(), dx.len());
-        check_len("dy and dx", dy.len(), dx.len());
-        check_rows(y.len(), row_len);
-        T::row_backward_on((*self).into(), isa, y, dy, dx, row_len)
+    pub(crate) fn backward_f32_on(
+        self,
+        isa: Isa,
+        y: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        row_len: usize,
+    ) {
+        let (kind, _) = self.parts();
+        isa.dispatch(Backward {
+            kind,
+            row_len,
+            y,
+            dy,
+            dx,
+        })
     }
 }
 
-impl<A: RowActivation + Into<RowFunction>> RowActivationExt for A {}
+// ---------------------------------------------------------------------------------------------
+// Other element types (`half::bf16`, `half::f16`; feature `half`).
 
 /// Forward over half values (their bits), `C` the type's conversions.
 #[cfg(feature = "half")]

@@ -1,5 +1,5 @@
 //! The softmax family (softmax, log-softmax, softmin) on `f64` rows: forward, forward in place
-//! and backward, reached through [`RowActivationExt`](crate::rowwise::RowActivationExt) with
+//! and backward, reached through [`RowActivation`](crate::rowwise::RowActivation) with
 //! `T = f64`.
 //!
 //! The method is the f32 one of [`rowwise`](crate::rowwise) on f64 lanes ([`V64`]), with the

@@ -17,16 +17,19 @@
 //! let r = Rrelu::default(); // lower 1/8, upper 1/3 (PyTorch's defaults)
 //! let x = [-1.0f32, 2.0, -3.0, -4.0];
 //! let (mut y, mut y2) = ([0.0f32; 4], [0.0f32; 2]);
-//! r.forward_train(&x, &mut y, 42, 0);
+//! r.train(42, 0).forward(&x, &mut y); // seed 42, x[0] is element 0 of the tensor
 //! assert_eq!(y[1], 2.0);
 //! assert!(y[0] <= -0.125 && y[0] >= -1.0 / 3.0);
 //! // The same elements processed as a separate piece (offset 2) get the same slopes.
-//! r.forward_train(&x[2..], &mut y2, 42, 2);
+//! r.train(42, 2).forward(&x[2..], &mut y2);
 //! assert_eq!(y2, [y[2], y[3]]);
 //! // Backward reproduces them: dx = dy·slope for x <= 0.
 //! let mut dx = [0.0f32; 4];
-//! r.backward_train(&x, &[1.0; 4], &mut dx, 42, 0);
+//! r.train(42, 0).backward(&x, &[1.0; 4], &mut dx);
 //! assert_eq!(dx[0], y[0] / -1.0);
+//! // Evaluation mode: the fixed mean slope.
+//! r.forward(&x, &mut y);
+//! assert_eq!(y[0], -r.eval_slope());
 //! ```
 //!
 //! **Generator.** `h = fmix32(fmix32(lo ^ k1) ^ k2)` where `lo` is the low 32 bits of the
@@ -38,8 +41,8 @@
 //! [`LeakyRelu`]: crate::activations::LeakyRelu
 
 use crate::Isa;
-use crate::activation::Activation;
-use crate::activation::ParamError;
+use crate::activation::{Activation, ParamError};
+use crate::element::Element;
 use crate::kernel::check_len;
 use crate::math::V;
 use crate::math::vec::U;
@@ -54,9 +57,9 @@ use pulp::{Simd, WithSimd};
 /// let r = Rrelu::new(0.1, 0.3).unwrap();
 /// let x = [-2.0f32, 3.0];
 /// let mut y = [0.0f32; 2];
-/// r.forward_eval(&x, &mut y);
+/// r.forward(&x, &mut y); // evaluation mode
 /// assert_eq!(y, [-0.4, 3.0]); // slope (0.1 + 0.3)/2
-/// r.forward_train(&x, &mut y, 7, 0);
+/// r.train(7, 0).forward(&x, &mut y); // training mode
 /// assert!(y[0] <= -0.2 && y[0] >= -0.6 && y[1] == 3.0);
 /// ```
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -105,29 +108,19 @@ impl Rrelu {
     pub fn validate(&self) -> Result<(), ParamError> {
         for (param, value) in [("lower", self.lower), ("upper", self.upper)] {
             if !value.is_finite() {
-                return Err(ParamError {
-                    activation: "rrelu",
-                    param,
-                    value,
-                    constraint: "a finite value",
-                });
+                return Err(ParamError::new("rrelu", param, value, "a finite value"));
             }
         }
         if self.lower < 0.0 {
-            return Err(ParamError {
-                activation: "rrelu",
-                param: "lower",
-                value: self.lower,
-                constraint: "lower >= 0",
-            });
+            return Err(ParamError::new("rrelu", "lower", self.lower, "lower >= 0"));
         }
         if self.lower > self.upper {
-            return Err(ParamError {
-                activation: "rrelu",
-                param: "lower",
-                value: self.lower,
-                constraint: "lower <= upper",
-            });
+            return Err(ParamError::new(
+                "rrelu",
+                "lower",
+                self.lower,
+                "lower <= upper",
+            ));
         }
         Ok(())
     }
@@ -170,7 +163,8 @@ impl Rrelu {
         libm::fmaf(self.upper - self.lower, u, self.lower)
     }
 
-    /// Training forward: `y = rrelu(x)` with the slopes of `(seed, offset + j)`.
+    /// Training mode: the slopes of the elements with global indices `offset, offset + 1, ...`
+    /// drawn from `seed` (see the [module docs](self)).
     ///
     /// ```
     /// use activation_kernels::rrelu::Rrelu;
@@ -178,91 +172,15 @@ impl Rrelu {
     /// let r = Rrelu::default();
     /// let x = [-1.0f32, -1.0, 4.0];
     /// let mut y = [0.0f32; 3];
-    /// r.forward_train(&x, &mut y, 3, 100);
+    /// r.train(3, 100).forward(&x, &mut y);
     /// assert_eq!(y, [-r.slope(3, 100), -r.slope(3, 101), 4.0]);
     /// ```
-    #[track_caller]
-    pub fn forward_train(&self, x: &[f32], y: &mut [f32], seed: u64, offset: u64) {
-        self.forward_train_on(Isa::best(), x, y, seed, offset)
-    }
-
-    /// [`Rrelu::forward_train`] on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, rrelu::Rrelu};
-    ///
-    /// let r = Rrelu::default();
-    /// let x: Vec<f32> = (0..37).map(|i| i as f32 - 20.0).collect();
-    /// let (mut a, mut b) = (vec![0.0f32; 37], vec![0.0f32; 37]);
-    /// r.forward_train_on(Isa::Scalar, &x, &mut a, 9, 0);
-    /// r.forward_train_on(Isa::best(), &x, &mut b, 9, 0);
-    /// assert_eq!(a, b); // the same slopes on every ISA
-    /// ```
-    #[track_caller]
-    pub fn forward_train_on(&self, isa: Isa, x: &[f32], y: &mut [f32], seed: u64, offset: u64) {
-        check_len("input and output", x.len(), y.len());
-        self.checked();
-        isa.dispatch(Train {
-            r: *self,
+    pub const fn train(self, seed: u64, offset: u64) -> RreluTrain {
+        RreluTrain {
+            r: self,
             seed,
             offset,
-            x,
-            dy: None,
-            out: y,
-        })
-    }
-
-    /// Training backward: `dx = dy·rrelu'(x)` with the same slopes as the forward call with
-    /// this `(seed, offset)`.
-    ///
-    /// ```
-    /// use activation_kernels::rrelu::Rrelu;
-    ///
-    /// let r = Rrelu::default();
-    /// let x = [-2.0f32, 5.0];
-    /// let mut dx = [0.0f32; 2];
-    /// r.backward_train(&x, &[10.0, 10.0], &mut dx, 4, 0);
-    /// assert_eq!(dx, [10.0 * r.slope(4, 0), 10.0]);
-    /// ```
-    #[track_caller]
-    pub fn backward_train(&self, x: &[f32], dy: &[f32], dx: &mut [f32], seed: u64, offset: u64) {
-        self.backward_train_on(Isa::best(), x, dy, dx, seed, offset)
-    }
-
-    /// [`Rrelu::backward_train`] on `isa`.
-    ///
-    /// ```
-    /// use activation_kernels::{Isa, rrelu::Rrelu};
-    ///
-    /// let r = Rrelu::default();
-    /// let x = [-1.0f32; 5];
-    /// let mut dx = [0.0f32; 5];
-    /// r.backward_train_on(Isa::Scalar, &x, &[1.0; 5], &mut dx, 11, 7);
-    /// for (j, &d) in dx.iter().enumerate() {
-    ///     assert_eq!(d, r.slope(11, 7 + j as u64));
-    /// }
-    /// ```
-    #[track_caller]
-    pub fn backward_train_on(
-        &self,
-        isa: Isa,
-        x: &[f32],
-        dy: &[f32],
-        dx: &mut [f32],
-        seed: u64,
-        offset: u64,
-    ) {
-        check_len("x and dx", x.len(), dx.len());
-        check_len("dy and dx", dy.len(), dx.len());
-        self.checked();
-        isa.dispatch(Train {
-            r: *self,
-            seed,
-            offset,
-            x,
-            dy: Some(dy),
-            out: dx,
-        })
+        }
     }
 
     /// Evaluation forward: leaky ReLU with [`Rrelu::eval_slope`].
@@ -271,13 +189,56 @@ impl Rrelu {
     /// use activation_kernels::rrelu::Rrelu;
     ///
     /// let mut y = [0.0f32; 2];
-    /// Rrelu::new(0.2, 0.2).unwrap().forward_eval(&[-5.0, 5.0], &mut y);
+    /// Rrelu::new(0.2, 0.2).unwrap().forward(&[-5.0, 5.0], &mut y);
     /// assert_eq!(y, [-1.0, 5.0]);
     /// ```
     #[track_caller]
-    pub fn forward_eval(&self, x: &[f32], y: &mut [f32]) {
+    pub fn forward<T: Element>(&self, x: &[T], y: &mut [T]) {
+        self.forward_on(Isa::best(), x, y)
+    }
+
+    /// [`Rrelu::forward`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rrelu::Rrelu};
+    ///
+    /// let mut y = [0.0f64; 2];
+    /// Rrelu::new(0.25, 0.75).unwrap().forward_on(Isa::Scalar, &[-2.0, 2.0], &mut y);
+    /// assert_eq!(y, [-1.0, 2.0]); // slope (0.25 + 0.75)/2, on f64
+    /// ```
+    #[track_caller]
+    pub fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) {
         self.checked();
-        self.eval_activation().forward(x, y)
+        self.eval_activation().forward_on(isa, x, y)
+    }
+
+    /// Evaluation forward in place.
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// let mut x = [-4.0f32, 4.0];
+    /// Rrelu::new(0.5, 0.5).unwrap().forward_in_place(&mut x);
+    /// assert_eq!(x, [-2.0, 4.0]);
+    /// ```
+    #[track_caller]
+    pub fn forward_in_place<T: Element>(&self, x: &mut [T]) {
+        self.forward_in_place_on(Isa::best(), x)
+    }
+
+    /// [`Rrelu::forward_in_place`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rrelu::Rrelu};
+    ///
+    /// let mut x = [-4.0f64, 4.0];
+    /// Rrelu::new(0.5, 0.5).unwrap().forward_in_place_on(Isa::best(), &mut x);
+    /// assert_eq!(x, [-2.0, 4.0]);
+    /// ```
+    #[track_caller]
+    pub fn forward_in_place_on<T: Element>(&self, isa: Isa, x: &mut [T]) {
+        self.checked();
+        self.eval_activation().forward_in_place_on(isa, x)
     }
 
     /// Evaluation backward: `dx = dy·leaky'(x)` with [`Rrelu::eval_slope`].
@@ -286,29 +247,155 @@ impl Rrelu {
     /// use activation_kernels::rrelu::Rrelu;
     ///
     /// let mut dx = [0.0f32; 2];
-    /// Rrelu::new(0.25, 0.75).unwrap().backward_eval(&[-5.0, 5.0], &[2.0, 2.0], &mut dx);
-    /// assert_eq!(dx, [1.0, 2.0]); // 2·0.5 and 2·1
+    /// Rrelu::new(0.1, 0.3).unwrap().backward(&[-1.0, 1.0], &[10.0, 10.0], &mut dx);
+    /// assert_eq!(dx, [2.0, 10.0]);
     /// ```
     #[track_caller]
-    pub fn backward_eval(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
-        self.checked();
-        self.eval_activation().backward(x, dy, dx)
+    pub fn backward<T: Element>(&self, x: &[T], dy: &[T], dx: &mut [T]) {
+        self.backward_on(Isa::best(), x, dy, dx)
     }
 
-    /// The evaluation-mode function as a [`LeakyRelu`](crate::activations::LeakyRelu)
-    /// (for the rest of the [`Activation`] API).
+    /// [`Rrelu::backward`] on `isa`.
     ///
     /// ```
-    /// use activation_kernels::{Activation, rrelu::Rrelu};
+    /// use activation_kernels::{Isa, rrelu::Rrelu};
     ///
-    /// let leaky = Rrelu::new(0.1, 0.3).unwrap().eval_activation();
-    /// assert_eq!(leaky.info().name, "leaky_relu");
-    /// assert!((leaky.alpha - 0.2).abs() <= f32::EPSILON);
+    /// let mut dx = [0.0f64; 2];
+    /// Rrelu::new(0.1, 0.3).unwrap().backward_on(Isa::Scalar, &[-1.0, 1.0], &[10.0, 10.0], &mut dx);
+    /// assert_eq!(dx, [10.0 * f64::from(0.2f32), 10.0]);
+    /// ```
+    #[track_caller]
+    pub fn backward_on<T: Element>(&self, isa: Isa, x: &[T], dy: &[T], dx: &mut [T]) {
+        self.checked();
+        self.eval_activation().backward_on(isa, x, dy, dx)
+    }
+
+    /// The evaluation-mode function as a [`LeakyRelu`](crate::activations::LeakyRelu).
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// assert_eq!(Rrelu::new(0.25, 0.75).unwrap().eval_activation().alpha, 0.5);
     /// ```
     pub fn eval_activation(&self) -> crate::activations::LeakyRelu {
         crate::activations::LeakyRelu {
             alpha: self.eval_slope(),
         }
+    }
+}
+
+/// RReLU in training mode: [`Rrelu::train`] fixes the seed and the global index of the first
+/// element; the slices go to the calls, which take the same slopes on every element type and
+/// ISA (the f32 kernels are vectorised, the other types computed per element in their compute
+/// type).
+///
+/// ```
+/// use activation_kernels::rrelu::Rrelu;
+///
+/// let r = Rrelu::default(); // lower 1/8, upper 1/3 (PyTorch's defaults)
+/// let x = [-1.0f32, 2.0, -3.0, -4.0];
+/// let (mut y, mut y2) = ([0.0f32; 4], [0.0f32; 2]);
+/// r.train(42, 0).forward(&x, &mut y);
+/// // The same elements processed as a separate piece (offset 2) get the same slopes.
+/// r.train(42, 2).forward(&x[2..], &mut y2);
+/// assert_eq!(y2, [y[2], y[3]]);
+///
+/// // f64 elements get the same slopes.
+/// let mut y64 = [0.0f64; 4];
+/// r.train(42, 0).forward(&[-1.0f64, 2.0, -3.0, -4.0], &mut y64);
+/// assert_eq!(y64[0], f64::from(y[0]));
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct RreluTrain {
+    r: Rrelu,
+    seed: u64,
+    offset: u64,
+}
+
+impl RreluTrain {
+    /// The slope of element `i` of the slices passed to this value's calls.
+    pub(crate) fn slope_at(&self, i: u64) -> f32 {
+        self.r.slope(self.seed, self.offset.wrapping_add(i))
+    }
+
+    /// The same generator for the slices that start `n` elements further on (the parallel
+    /// functions' chunks).
+    #[cfg_attr(not(feature = "rayon"), allow(dead_code))]
+    pub(crate) fn skip(&self, n: u64) -> Self {
+        RreluTrain {
+            offset: self.offset.wrapping_add(n),
+            ..*self
+        }
+    }
+
+    /// Training forward: `y = rrelu(x)` with the slopes of `(seed, offset + j)`.
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// let r = Rrelu::default();
+    /// let mut y = [0.0f32; 2];
+    /// r.train(3, 100).forward(&[-1.0, 4.0], &mut y);
+    /// assert_eq!(y, [-r.slope(3, 100), 4.0]);
+    /// ```
+    #[track_caller]
+    pub fn forward<T: Element>(&self, x: &[T], y: &mut [T]) {
+        self.forward_on(Isa::best(), x, y)
+    }
+
+    /// [`RreluTrain::forward`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rrelu::Rrelu};
+    ///
+    /// let t = Rrelu::default().train(9, 0);
+    /// let x: Vec<f32> = (0..37).map(|i| i as f32 - 20.0).collect();
+    /// let (mut a, mut b) = (vec![0.0f32; 37], vec![0.0f32; 37]);
+    /// t.forward_on(Isa::Scalar, &x, &mut a);
+    /// t.forward_on(Isa::best(), &x, &mut b);
+    /// assert_eq!(a, b); // the same slopes on every ISA
+    /// ```
+    #[track_caller]
+    pub fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) {
+        check_len("input and output", x.len(), y.len());
+        self.r.checked();
+        T::rrelu_train_on(isa, self, x, None, y)
+    }
+
+    /// Training backward: `dx = dy·rrelu'(x)` with the same slopes as the forward call of
+    /// this value.
+    ///
+    /// ```
+    /// use activation_kernels::rrelu::Rrelu;
+    ///
+    /// let r = Rrelu::default();
+    /// let mut dx = [0.0f32; 2];
+    /// r.train(4, 0).backward(&[-2.0, 5.0], &[10.0, 10.0], &mut dx);
+    /// assert_eq!(dx, [10.0 * r.slope(4, 0), 10.0]);
+    /// ```
+    #[track_caller]
+    pub fn backward<T: Element>(&self, x: &[T], dy: &[T], dx: &mut [T]) {
+        self.backward_on(Isa::best(), x, dy, dx)
+    }
+
+    /// [`RreluTrain::backward`] on `isa`.
+    ///
+    /// ```
+    /// use activation_kernels::{Isa, rrelu::Rrelu};
+    ///
+    /// let r = Rrelu::default();
+    /// let mut dx = [0.0f32; 5];
+    /// r.train(11, 7).backward_on(Isa::Scalar, &[-1.0; 5], &[1.0; 5], &mut dx);
+    /// for (j, &d) in dx.iter().enumerate() {
+    ///     assert_eq!(d, r.slope(11, 7 + j as u64));
+    /// }
+    /// ```
+    #[track_caller]
+    pub fn backward_on<T: Element>(&self, isa: Isa, x: &[T], dy: &[T], dx: &mut [T]) {
+        check_len("x and dx", x.len(), dx.len());
+        check_len("dy and dx", dy.len(), dx.len());
+        self.r.checked();
+        T::rrelu_train_on(isa, self, x, Some(dy), dx)
     }
 }
 
@@ -388,6 +475,24 @@ fn slopes_v<S: Simd>(s: S, r: &Rrelu, seed: u64, base: u64) -> V<S> {
     .f32()
         - 1.0;
     u.mul_add(V::splat(s, r.upper - r.lower), V::splat(s, r.lower))
+}
+
+/// The f32 kernels of [`RreluTrain`]: forward (`dy = None`) or backward.
+pub(crate) fn train_f32_on(
+    isa: Isa,
+    t: &RreluTrain,
+    x: &[f32],
+    dy: Option<&[f32]>,
+    out: &mut [f32],
+) {
+    isa.dispatch(Train {
+        r: t.r,
+        seed: t.seed,
+        offset: t.offset,
+        x,
+        dy,
+        out,
+    })
 }
 
 /// Training forward (`dy = None`) or backward.

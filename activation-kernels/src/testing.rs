@@ -369,7 +369,6 @@ pub fn check_report<A: Activation>(a: &A) -> CheckReport {
 /// The f64 kernels: every ISA gives the scalar bits (forward, derivative, both, backward, in
 /// place) on the sweep's inputs widened and nudged off the f32 grid, and NaN gives NaN.
 fn check_f64<A: Activation>(a: &A, xs: &[f32], fails: &mut Vec<String>) {
-    use crate::element::ActivationExt;
     let x: Vec<f64> = xs
         .iter()
         .step_by(7)
@@ -386,12 +385,12 @@ fn check_f64<A: Activation>(a: &A, xs: &[f32], fails: &mut Vec<String>) {
             vec![0.0f64; n],
             vec![0.0f64; n],
         );
-        a.forward_t_on(isa, &x, &mut y);
-        a.derivative_t_on(isa, &x, &mut d);
-        a.forward_with_derivative_t_on(isa, &x, &mut y2, &mut d2);
-        a.backward_t_on(isa, &x, &dy, &mut b);
+        a.forward_on(isa, &x, &mut y);
+        a.derivative_on(isa, &x, &mut d);
+        a.forward_with_derivative_on(isa, &x, &mut y2, &mut d2);
+        a.backward_on(isa, &x, &dy, &mut b);
         let mut ip = x.clone();
-        a.forward_in_place_t_on(isa, &mut ip);
+        a.forward_in_place_on(isa, &mut ip);
         [y, d, y2, d2, b, ip]
     };
     let same = |p: f64, q: f64| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan());

@@ -149,7 +149,7 @@ fn prelu_every_layout_and_isa() {
             }
         }
     }
-    assert!(Prelu::new(&[], 1).is_err());
+    assert!(Prelu::<f32>::new(&[], 1).is_err());
     assert!(Prelu::new(&[f32::NAN], 1).is_err());
     assert!(Prelu::new(&[0.1], 0).is_err());
 }
@@ -172,8 +172,9 @@ fn rrelu_is_reproducible_on_every_isa_and_chunking() {
     for offset in [0u64, 12345, (1u64 << 32) - 5, u64::MAX - 20_000] {
         let mut want = vec![0.0f32; n];
         let mut want_dx = vec![0.0f32; n];
-        r.forward_train_on(Isa::Scalar, &x, &mut want, 9, offset);
-        r.backward_train_on(Isa::Scalar, &x, &dy, &mut want_dx, 9, offset);
+        r.train(9, offset).forward_on(Isa::Scalar, &x, &mut want);
+        r.train(9, offset)
+            .backward_on(Isa::Scalar, &x, &dy, &mut want_dx);
         for i in 0..n {
             // The slope of every element is the scalar generator's.
             let a = r.slope(9, offset.wrapping_add(i as u64));
@@ -190,17 +191,15 @@ fn rrelu_is_reproducible_on_every_isa_and_chunking() {
             while start < n {
                 let len = ((g.next() % 97) as usize).min(n - start);
                 let end = start + len.max(1);
-                r.forward_train_on(
+                r.train(9, offset.wrapping_add(start as u64)).forward_on(
                     isa,
                     &x[start..end],
                     &mut got[start..end],
-                    9,
-                    offset.wrapping_add(start as u64),
                 );
                 start = end;
             }
             let mut dx = vec![0.0f32; n];
-            r.backward_train_on(isa, &x, &dy, &mut dx, 9, offset);
+            r.train(9, offset).backward_on(isa, &x, &dy, &mut dx);
             for i in 0..n {
                 assert!(
                     same_result(got[i], want[i]),
@@ -234,7 +233,7 @@ fn rrelu_is_reproducible_on_every_isa_and_chunking() {
     assert!(same < 5, "{same} equal slopes across seeds");
     // Evaluation mode is leaky ReLU with the mean slope.
     let mut y = [0.0f32; 2];
-    r.forward_eval(&[-2.0, 3.0], &mut y);
+    r.forward(&[-2.0, 3.0], &mut y);
     assert_eq!(y, [-2.0 * r.eval_slope(), 3.0]);
     assert!(Rrelu::new(0.5, 0.1).is_err());
     assert!(Rrelu::new(-0.1, 0.1).is_err());
@@ -265,7 +264,7 @@ fn maxout_matches_scalar_on_every_isa() {
             }
             for isa in Isa::available() {
                 let mut y = vec![0.0f32; groups];
-                maxout::forward_on(isa, &x, k, &mut y);
+                maxout::Maxout::new(k).unwrap().forward_on(isa, &x, &mut y);
                 for j in 0..groups {
                     assert!(
                         same_result(y[j], want[j]),
@@ -277,7 +276,7 @@ fn maxout_matches_scalar_on_every_isa() {
             }
             let dy: Vec<f32> = (1..=groups).map(|v| v as f32).collect();
             let mut dx = vec![5.0f32; k * groups];
-            maxout::backward(&x, k, &dy, &mut dx);
+            maxout::Maxout::new(k).unwrap().backward(&x, &dy, &mut dx);
             for j in 0..groups {
                 let grp = &x[j * k..(j + 1) * k];
                 let arg = if want[j].is_nan() {
@@ -292,14 +291,18 @@ fn maxout_matches_scalar_on_every_isa() {
         }
     }
     let mut y = [0.0f32; 1];
-    maxout::forward(&[-0.0, 0.0, -0.0], 3, &mut y);
+    maxout::Maxout::new(3)
+        .unwrap()
+        .forward(&[-0.0, 0.0, -0.0], &mut y);
     assert_eq!(y[0].to_bits(), 0);
 }
 
 #[test]
 #[should_panic(expected = "not k = 3 times the output length 2")]
 fn maxout_bad_shape_panics() {
-    activation_kernels::maxout::forward(&[0.0; 7], 3, &mut [0.0; 2]);
+    activation_kernels::maxout::Maxout::new(3)
+        .unwrap()
+        .forward(&[0.0; 7], &mut [0.0; 2]);
 }
 
 /// softplus's `beta` multiplies `x` inside the exponential; `math::softplus_beta` carries the

@@ -4,7 +4,6 @@
 //! activation's own formula evaluated in MPFR at 256 bits (through `RefFloat`).
 
 use activation_kernels::activations::*;
-use activation_kernels::element::ActivationExt;
 use activation_kernels::{Activation, Isa};
 
 mod common;
@@ -100,14 +99,14 @@ fn isa_identity<A: Activation>(a: A) {
             vec![0.0; n],
             vec![0.0; n],
         );
-        a.forward_t_on(isa, &x, &mut y);
-        a.derivative_t_on(isa, &x, &mut d);
-        a.forward_with_derivative_t_on(isa, &x, &mut y2, &mut d2);
-        a.backward_t_on(isa, &x, &dy, &mut g);
+        a.forward_on(isa, &x, &mut y);
+        a.derivative_on(isa, &x, &mut d);
+        a.forward_with_derivative_on(isa, &x, &mut y2, &mut d2);
+        a.backward_on(isa, &x, &dy, &mut g);
         let mut ip = x.clone();
-        a.forward_in_place_t_on(isa, &mut ip);
+        a.forward_in_place_on(isa, &mut ip);
         let mut gi = dy.clone();
-        a.backward_in_place_t_on(isa, &x, &mut gi);
+        a.backward_in_place_on(isa, &x, &mut gi);
         (y, d, y2, d2, g, ip, gi)
     };
     let s = run(Isa::Scalar);
@@ -145,7 +144,7 @@ fn isa_identity<A: Activation>(a: A) {
             for len in 0..=40 {
                 let xs = &x[off..off + len];
                 let mut y = vec![0.0; len];
-                a.forward_t_on(isa, xs, &mut y);
+                a.forward_on(isa, xs, &mut y);
                 assert!(
                     same_bits(&y, &s.0[off..off + len]),
                     "{name} {isa:?} off {off} len {len}"
@@ -354,8 +353,8 @@ mod exact {
         let x = inputs(40_000, 3);
         let n = x.len();
         let (mut y, mut d) = (vec![0.0; n], vec![0.0; n]);
-        a.forward_t_on(Isa::Scalar, &x, &mut y);
-        a.derivative_t_on(Isa::Scalar, &x, &mut d);
+        a.forward_on(Isa::Scalar, &x, &mut y);
+        a.derivative_on(Isa::Scalar, &x, &mut d);
         // The f32 contract's absolute tolerance for the cancellation near zeros of f' (1e-7,
         // about one f32 epsilon) in f64 terms (the same number of f64 epsilons). As in f32 it
         // applies anywhere, but where |f'| is near 1 it is below one ULP, under every bound.
@@ -436,8 +435,8 @@ fn f64_specials_match_f32() {
         a.derivative(&xs, &mut d);
         let x64 = xs.map(f64::from);
         let (mut y64, mut d64) = ([0.0f64; 3], [0.0f64; 3]);
-        a.forward_t(&x64, &mut y64);
-        a.derivative_t(&x64, &mut d64);
+        a.forward(&x64, &mut y64);
+        a.derivative(&x64, &mut d64);
         for i in 0..3 {
             // The f64 limit rounded to f32 is the f32 limit (constants such as selu's scale
             // are more precise in f64).
@@ -474,13 +473,13 @@ fn f64_backward_from_output() {
         let x = inputs(4000, 5);
         let n = x.len();
         let mut y = vec![0.0; n];
-        a.forward_t(&x, &mut y);
+        a.forward(&x, &mut y);
         let dy = vec![1.0; n];
         let mut s = vec![0.0; n];
-        a.backward_from_output_t_on(Isa::Scalar, &y, &dy, &mut s);
+        a.backward_from_output_on(Isa::Scalar, &y, &dy, &mut s);
         for isa in Isa::available() {
             let mut d = vec![0.0; n];
-            a.backward_from_output_t_on(isa, &y, &dy, &mut d);
+            a.backward_from_output_on(isa, &y, &dy, &mut d);
             assert!(same_bits(&s, &d), "{} on {isa:?}", a.info().name);
         }
         #[cfg(all(target_arch = "x86_64", feature = "mpfr"))]

@@ -15,8 +15,8 @@
 //! results are not the correctly rounded exact value.
 
 use activation_kernels::activations::*;
+use activation_kernels::element::Element;
 use activation_kernels::element::half::{bf16, f16};
-use activation_kernels::element::{ActivationExt, Element};
 use activation_kernels::kernel::{BinaryKernel, UnaryKernel};
 use activation_kernels::pulp::Simd;
 use activation_kernels::{Activation, Isa, registry};
@@ -168,9 +168,9 @@ fn check_type<A: Activation, T: Half>(a: &A, fails: &mut Vec<String>) -> (Stats,
 
     // Scalar reference results.
     let (mut y0, mut d0, mut b0) = (z(), z(), z());
-    a.forward_t_on(Isa::Scalar, &xs, &mut y0);
-    a.derivative_t_on(Isa::Scalar, &xs, &mut d0);
-    a.backward_t_on(Isa::Scalar, &xs, &dy, &mut b0);
+    a.forward_on(Isa::Scalar, &xs, &mut y0);
+    a.derivative_on(Isa::Scalar, &xs, &mut d0);
+    a.backward_on(Isa::Scalar, &xs, &dy, &mut b0);
 
     // The f32 API on the widened inputs, rounded by the half crate.
     let xf: Vec<f32> = xs.iter().map(|v| v.to_f32()).collect();
@@ -189,14 +189,14 @@ fn check_type<A: Activation, T: Half>(a: &A, fails: &mut Vec<String>) -> (Stats,
 
     for isa in Isa::available() {
         let (mut y, mut d, mut yb, mut db, mut b) = (z(), z(), z(), z(), z());
-        a.forward_t_on(isa, &xs, &mut y);
-        a.derivative_t_on(isa, &xs, &mut d);
-        a.forward_with_derivative_t_on(isa, &xs, &mut yb, &mut db);
-        a.backward_t_on(isa, &xs, &dy, &mut b);
+        a.forward_on(isa, &xs, &mut y);
+        a.derivative_on(isa, &xs, &mut d);
+        a.forward_with_derivative_on(isa, &xs, &mut yb, &mut db);
+        a.backward_on(isa, &xs, &dy, &mut b);
         let mut ip = xs.clone();
-        a.forward_in_place_t_on(isa, &mut ip);
+        a.forward_in_place_on(isa, &mut ip);
         let mut g = dy.clone();
-        a.backward_in_place_t_on(isa, &xs, &mut g);
+        a.backward_in_place_on(isa, &xs, &mut g);
         for i in 0..n {
             let checks = [
                 ("forward", y[i], y0[i]),
@@ -419,9 +419,9 @@ fn conversions<T: Half>() {
         // Widening is exact and narrowing an exact value is the identity; NaNs come out with
         // the same bits on every ISA.
         let mut y = vec![T::zero(); n];
-        Linear.forward_t_on(isa, &xs, &mut y);
+        Linear.forward_on(isa, &xs, &mut y);
         let mut y_scalar = vec![T::zero(); n];
-        Linear.forward_t_on(Isa::Scalar, &xs, &mut y_scalar);
+        Linear.forward_on(Isa::Scalar, &xs, &mut y_scalar);
         for i in 0..n {
             assert_eq!(
                 y[i].to_bits(),
@@ -569,20 +569,20 @@ fn lengths_and_offsets() {
                     let mut y = vec![guard; len + 4];
                     let mut d = vec![guard; len + 4];
                     let mut b = vec![guard; len + 4];
-                    Swish::default().forward_t_on(isa, x, &mut y[2..2 + len]);
-                    Swish::default().derivative_t_on(isa, x, &mut d[2..2 + len]);
-                    Swish::default().backward_t_on(isa, x, dy, &mut b[2..2 + len]);
+                    Swish::default().forward_on(isa, x, &mut y[2..2 + len]);
+                    Swish::default().derivative_on(isa, x, &mut d[2..2 + len]);
+                    Swish::default().backward_on(isa, x, dy, &mut b[2..2 + len]);
                     for v in [&y, &d, &b] {
                         assert!(same(v[0], guard) && same(v[1], guard));
                         assert!(same(v[len + 2], guard) && same(v[len + 3], guard));
                     }
                     for i in 0..len {
                         let mut one = [T::zero()];
-                        Swish::default().forward_t_on(Isa::Scalar, &x[i..i + 1], &mut one);
+                        Swish::default().forward_on(Isa::Scalar, &x[i..i + 1], &mut one);
                         assert!(same(y[2 + i], one[0]), "{} {isa} len {len}", T::NAME);
-                        Swish::default().derivative_t_on(Isa::Scalar, &x[i..i + 1], &mut one);
+                        Swish::default().derivative_on(Isa::Scalar, &x[i..i + 1], &mut one);
                         assert!(same(d[2 + i], one[0]), "{} {isa} len {len}", T::NAME);
-                        Swish::default().backward_t_on(
+                        Swish::default().backward_on(
                             Isa::Scalar,
                             &x[i..i + 1],
                             &dy[i..i + 1],
@@ -603,10 +603,10 @@ fn lengths_and_offsets() {
 fn f32_is_the_f32_api() {
     let x: Vec<f32> = (0..1000).map(|i| (i as f32 - 500.0) * 0.037).collect();
     let (mut a, mut b) = (vec![0f32; 1000], vec![0f32; 1000]);
-    Gelu.forward_t(&x, &mut a);
+    Gelu.forward(&x, &mut a);
     Gelu.forward(&x, &mut b);
     assert_eq!(a, b);
-    Gelu.derivative_t(&x, &mut a);
+    Gelu.derivative(&x, &mut a);
     Gelu.derivative(&x, &mut b);
     assert_eq!(a, b);
 }
@@ -616,7 +616,7 @@ fn f32_is_the_f32_api() {
 fn length_mismatch_panics() {
     let x = [bf16::ZERO; 3];
     let mut y = [bf16::ZERO; 2];
-    Relu.forward_t(&x, &mut y);
+    Relu.forward(&x, &mut y);
 }
 
 /// Throughput at 4096 elements: bf16 and f16 sigmoid next to f32 sigmoid, same run, best ISA.
@@ -644,11 +644,11 @@ fn throughput_4096() {
     println!("ISA {}", Isa::best());
     for _ in 0..2 {
         let f = best_of(|| Sigmoid.forward(std::hint::black_box(&xf), &mut yf));
-        let b = best_of(|| Sigmoid.forward_t(std::hint::black_box(&xb), &mut yb));
-        let h = best_of(|| Sigmoid.forward_t(std::hint::black_box(&xh), &mut yh));
+        let b = best_of(|| Sigmoid.forward(std::hint::black_box(&xb), &mut yb));
+        let h = best_of(|| Sigmoid.forward(std::hint::black_box(&xh), &mut yh));
         let r = best_of(|| Relu.forward(std::hint::black_box(&xf), &mut yf));
-        let rb = best_of(|| Relu.forward_t(std::hint::black_box(&xb), &mut yb));
-        let rh = best_of(|| Relu.forward_t(std::hint::black_box(&xh), &mut yh));
+        let rb = best_of(|| Relu.forward(std::hint::black_box(&xb), &mut yb));
+        let rh = best_of(|| Relu.forward(std::hint::black_box(&xh), &mut yh));
         println!(
             "sigmoid n=4096: f32 {f:.2}, bf16 {b:.2}, f16 {h:.2} elem/ns | relu: f32 {r:.2}, bf16 {rb:.2}, f16 {rh:.2} elem/ns"
         );

@@ -2,7 +2,6 @@
 #![cfg(feature = "rayon")]
 
 use activation_kernels::activations::{Gelu, Swish};
-use activation_kernels::math::MathFn;
 use activation_kernels::{Activation, par};
 
 #[test]
@@ -33,12 +32,17 @@ fn parallel_results_are_bit_identical_for_any_length() {
             d1.iter().zip(&d2).all(|(p, q)| p.to_bits() == q.to_bits()),
             "backward n={n}"
         );
-        let (mut e1, mut e2) = (vec![0.0f32; n], vec![0.0f32; n]);
-        MathFn::Erfc.apply(&x, &mut e1);
-        par::apply(MathFn::Erfc, &x, &mut e2);
+        let (x64, dy64): (Vec<f64>, Vec<f64>) = x
+            .iter()
+            .zip(&dy)
+            .map(|(&a, &b)| (f64::from(a), f64::from(b)))
+            .unzip();
+        let (mut e1, mut e2) = (dy64.clone(), dy64);
+        Gelu.backward_in_place(&x64, &mut e1);
+        par::backward_in_place(&Gelu, &x64, &mut e2);
         assert!(
             e1.iter().zip(&e2).all(|(p, q)| p.to_bits() == q.to_bits()),
-            "erfc n={n}"
+            "f64 backward in place n={n}"
         );
         let mut ip = x.clone();
         par::forward_in_place(&a, &mut ip);
@@ -71,15 +75,15 @@ fn parallel_rows_and_rrelu_are_bit_identical() {
         par::rows_forward(&Softmax::new(), &x, &mut y2, row);
         assert!(same(&y1, &y2), "softmax rows n={n} row={row}");
         let (mut d1, mut d2) = (vec![0.0f32; n], vec![0.0f32; n]);
-        LogSoftmax::new().backward(&y1, &dy, &mut d1, row);
-        par::rows_backward(&LogSoftmax::new(), &y1, &dy, &mut d2, row);
+        LogSoftmax::new().backward_from_output(&y1, &dy, &mut d1, row);
+        par::rows_backward_from_output(&LogSoftmax::new(), &y1, &dy, &mut d2, row);
         assert!(same(&d1, &d2), "log_softmax backward rows n={n} row={row}");
         let r = Rrelu::default();
-        r.forward_train(&x, &mut y1, 77, 5);
-        par::rrelu_forward_train(&r, &x, &mut y2, 77, 5);
+        r.train(77, 5).forward(&x, &mut y1);
+        par::rrelu_train_forward(&r.train(77, 5), &x, &mut y2);
         assert!(same(&y1, &y2), "rrelu forward n={n}");
-        r.backward_train(&x, &dy, &mut d1, 77, 5);
-        par::rrelu_backward_train(&r, &x, &dy, &mut d2, 77, 5);
+        r.train(77, 5).backward(&x, &dy, &mut d1);
+        par::rrelu_train_backward(&r.train(77, 5), &x, &dy, &mut d2);
         assert!(same(&d1, &d2), "rrelu backward n={n}");
     }
 }

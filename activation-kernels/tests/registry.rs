@@ -1,5 +1,6 @@
 //! The by-name registry: every built-in reachable by name and alias, with clear errors.
 
+use activation_kernels::Activation;
 use activation_kernels::Isa;
 use activation_kernels::registry::{self, ALL, RegistryError};
 
@@ -95,7 +96,6 @@ fn static_defaults_match_the_definitions_defaults() {
 #[test]
 fn any_element_type_through_the_registry() {
     use activation_kernels::activations;
-    use activation_kernels::element::ActivationExt;
     use activation_kernels::element::half;
     use activation_kernels::registry::{Slice, SliceMut};
     let x64: Vec<f64> = (0..37).map(|i| i as f64 * 0.3 - 5.0).collect();
@@ -124,8 +124,8 @@ fn any_element_type_through_the_registry() {
         macro_rules! typed {
             ($t:expr) => {{
                 let a = $t;
-                a.forward_t(&x64, &mut r);
-                a.derivative_t(&x64, &mut rd);
+                a.forward(&x64, &mut r);
+                a.derivative(&x64, &mut rd);
             }};
         }
         match act.info().name {

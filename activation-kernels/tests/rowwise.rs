@@ -235,8 +235,8 @@ fn special_rows() {
         }
     }
     // Empty input with any row length, and row_len 0 with no data.
-    Softmax::new().forward(&[], &mut [], 5);
-    Softmax::new().forward(&[], &mut [], 0);
+    Softmax::new().forward::<f32>(&[], &mut [], 5);
+    Softmax::new().forward::<f32>(&[], &mut [], 0);
 }
 
 #[test]
@@ -267,9 +267,9 @@ fn backward_matches_formula_and_scalar() {
                 _ => &|i, x, y| Softmin::new().forward_on(i, x, y, n),
             };
             let back: &dyn Fn(Isa, &[f32], &[f32], &mut [f32]) = match ki {
-                0 => &|i, y, g, d| Softmax::new().backward_on(i, y, g, d, n),
-                1 => &|i, y, g, d| LogSoftmax::new().backward_on(i, y, g, d, n),
-                _ => &|i, y, g, d| Softmin::new().backward_on(i, y, g, d, n),
+                0 => &|i, y, g, d| Softmax::new().backward_from_output_on(i, y, g, d, n),
+                1 => &|i, y, g, d| LogSoftmax::new().backward_from_output_on(i, y, g, d, n),
+                _ => &|i, y, g, d| Softmin::new().backward_from_output_on(i, y, g, d, n),
             };
             let mut y = vec![0.0f32; n];
             act(Isa::Scalar, &x, &mut y);
@@ -350,12 +350,12 @@ fn masked_zero_rows_have_zero_gradient() {
     let dy = [1.0f32, -2.0, 3.0, 0.5];
     let mut dx = [9.0f32; 4];
     for isa in Isa::available() {
-        LogSoftmax::new().backward_on(isa, &y, &dy, &mut dx, 4);
+        LogSoftmax::new().backward_from_output_on(isa, &y, &dy, &mut dx, 4);
         assert_eq!(dx, [0.0; 4]);
-        Softmax::new().backward_on(isa, &y, &dy, &mut dx, 4);
+        Softmax::new().backward_from_output_on(isa, &y, &dy, &mut dx, 4);
         assert_eq!(dx, [0.0; 4]);
     }
     // A genuine log-softmax row of length 1 is 0, and its gradient is 0 too.
-    LogSoftmax::new().backward(&[0.0], &[5.0], &mut dx[..1], 1);
+    LogSoftmax::new().backward_from_output(&[0.0], &[5.0], &mut dx[..1], 1);
     assert_eq!(dx[0], 0.0);
 }

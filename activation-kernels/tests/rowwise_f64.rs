@@ -1,4 +1,4 @@
-//! The softmax family on f64 rows (`RowActivationExt` with `T = f64`): every ISA gives the
+//! The softmax family on f64 rows (`RowActivation` with `T = f64`): every ISA gives the
 //! scalar ISA's bits; forward within 2 ULP of the exact function of the f64 inputs (MPFR, x86_64)
 //! on adversarial rows up to 10^5 elements; backward against its formula evaluated exactly on
 //! the given `y` and `dy`; in place = out of place; the special-row policy; length panics.
@@ -9,7 +9,7 @@ mod common;
 mod mpfr;
 use activation_kernels::Isa;
 use activation_kernels::rowwise::{
-    LogSoftmax, MaskedRows, RowActivationExt, RowFunction, Softmax, Softmin,
+    LogSoftmax, MaskedRows, RowActivation, RowFunction, Softmax, Softmin,
 };
 use common::Rng;
 
@@ -26,7 +26,7 @@ fn func(k: usize, masked: MaskedRows) -> RowFunction {
 
 fn forward(k: usize, isa: Isa, x: &[f64], n: usize) -> Vec<f64> {
     let mut y = vec![0.0f64; x.len()];
-    func(k, MaskedRows::Nan).forward_t_on(isa, x, &mut y, n);
+    func(k, MaskedRows::Nan).forward_on(isa, x, &mut y, n);
     y
 }
 
@@ -192,19 +192,19 @@ fn every_length_offset_and_in_place() {
                 for masked in [MaskedRows::Nan, MaskedRows::Zero] {
                     let f = func(k, masked);
                     let mut want = vec![0.0f64; 3 * n];
-                    f.forward_t_on(Isa::Scalar, x, &mut want, n);
+                    f.forward_on(Isa::Scalar, x, &mut want, n);
                     for &isa in &isas {
                         let what = format!("{fname} n={n} off={off} {isa:?} {masked:?}");
                         let mut y = vec![0.0f64; 3 * n];
-                        f.forward_t_on(isa, x, &mut y, n);
+                        f.forward_on(isa, x, &mut y, n);
                         assert_same_bits(&what, &want, &y);
                         let mut z = buf.clone();
                         z[off..].copy_from_slice(x);
-                        f.forward_in_place_t_on(isa, &mut z[off..], n);
+                        f.forward_in_place_on(isa, &mut z[off..], n);
                         assert_same_bits(&format!("{what} in place"), &want, &z[off..]);
                         // Each row alone gives the same bits.
                         let mut one = vec![0.0f64; n];
-                        f.forward_t_on(isa, &x[n..2 * n], &mut one, n);
+                        f.forward_on(isa, &x[n..2 * n], &mut one, n);
                         assert_same_bits(&format!("{what} one row"), &want[n..2 * n], &one);
                     }
                 }
@@ -219,7 +219,7 @@ fn special_rows() {
     for &isa in &Isa::available().collect::<Vec<_>>() {
         let run = |k: usize, masked: MaskedRows, x: &[f64]| {
             let mut y = vec![7.0f64; x.len()];
-            func(k, masked).forward_t_on(isa, x, &mut y, x.len());
+            func(k, masked).forward_on(isa, x, &mut y, x.len());
             y
         };
         for (k, fname) in NAMES.into_iter().enumerate() {
@@ -281,11 +281,11 @@ fn special_rows() {
         let x = [0.25f64, -3.0, 1.5, 700.0, -700.0];
         let mut a = [0.0f64; 5];
         let mut b = [0.0f64; 5];
-        LogSoftmax::new().forward_t_on(isa, &x, &mut a, 5);
-        func(1, MaskedRows::Nan).forward_t_on(isa, &x, &mut b, 5);
+        LogSoftmax::new().forward_on(isa, &x, &mut a, 5);
+        func(1, MaskedRows::Nan).forward_on(isa, &x, &mut b, 5);
         assert_eq!(bits(&a), bits(&b));
-        Softmin::new().forward_t(&x, &mut a, 5);
-        func(2, MaskedRows::Nan).forward_t_on(isa, &x, &mut b, 5);
+        Softmin::new().forward(&x, &mut a, 5);
+        func(2, MaskedRows::Nan).forward_on(isa, &x, &mut b, 5);
         assert_eq!(bits(&a), bits(&b));
     }
 }
@@ -301,10 +301,10 @@ fn backward_every_isa_and_masked_rows() {
             let f = func(k, MaskedRows::Nan);
             let y = forward(k, Isa::Scalar, &x, n);
             let mut want = vec![0.0f64; 3 * n];
-            f.backward_t_on(Isa::Scalar, &y, &dy, &mut want, n);
+            f.backward_from_output_on(Isa::Scalar, &y, &dy, &mut want, n);
             for &isa in &isas {
                 let mut got = vec![0.0f64; 3 * n];
-                f.backward_t_on(isa, &y, &dy, &mut got, n);
+                f.backward_from_output_on(isa, &y, &dy, &mut got, n);
                 assert_same_bits(&format!("{fname} backward n={n} {isa:?}"), &want, &got);
             }
         }
@@ -315,10 +315,10 @@ fn backward_every_isa_and_masked_rows() {
         let x = [f64::NEG_INFINITY, f64::NEG_INFINITY, 1.0, 2.0];
         let x = if k == 2 { x.map(|v| -v) } else { x };
         let mut y = [0.0f64; 4];
-        f.forward_t(&x, &mut y, 2);
+        f.forward(&x, &mut y, 2);
         assert_eq!(&y[..2], &[0.0, 0.0]);
         let mut dx = [9.0f64; 4];
-        f.backward_t(&y, &[1.0, -2.0, 0.5, 0.25], &mut dx, 2);
+        f.backward_from_output(&y, &[1.0, -2.0, 0.5, 0.25], &mut dx, 2);
         assert_eq!(&dx[..2], &[0.0, 0.0], "{fname}");
         assert!(dx[2..].iter().all(|v| v.is_finite() && *v != 0.0));
     }
@@ -327,41 +327,41 @@ fn backward_every_isa_and_masked_rows() {
 #[test]
 #[should_panic(expected = "not a whole number of rows of length 2")]
 fn ragged_rows_panic() {
-    Softmax::new().forward_t(&[1.0f64; 5], &mut [0.0f64; 5], 2);
+    Softmax::new().forward(&[1.0f64; 5], &mut [0.0f64; 5], 2);
 }
 
 #[test]
 #[should_panic(expected = "not a whole number of rows of length 0")]
 fn zero_row_len_panics() {
-    LogSoftmax::new().forward_in_place_t(&mut [1.0f64; 3], 0);
+    LogSoftmax::new().forward_in_place(&mut [1.0f64; 3], 0);
 }
 
 #[test]
 #[should_panic(expected = "length mismatch: input and output (4 vs 6)")]
 fn forward_length_mismatch_panics() {
-    LogSoftmax::new().forward_t(&[1.0f64; 4], &mut [0.0f64; 6], 2);
+    LogSoftmax::new().forward(&[1.0f64; 4], &mut [0.0f64; 6], 2);
 }
 
 #[test]
 #[should_panic(expected = "length mismatch: dy and dx (3 vs 4)")]
 fn backward_length_mismatch_panics() {
-    Softmin::new().backward_t(&[0.5f64; 4], &[1.0f64; 3], &mut [0.0f64; 4], 2);
+    Softmin::new().backward_from_output(&[0.5f64; 4], &[1.0f64; 3], &mut [0.0f64; 4], 2);
 }
 
 #[test]
 #[should_panic(expected = "not a whole number of rows of length 3")]
 fn backward_ragged_rows_panic() {
-    Softmin::new().backward_t(&[0.5f64; 4], &[1.0f64; 4], &mut [0.0f64; 4], 3);
+    Softmin::new().backward_from_output(&[0.5f64; 4], &[1.0f64; 4], &mut [0.0f64; 4], 3);
 }
 
 #[test]
 fn empty_slices_are_fine() {
     for k in 0..3 {
         let f = func(k, MaskedRows::Nan);
-        f.forward_t::<f64>(&[], &mut [], 0);
-        f.forward_t::<f64>(&[], &mut [], 5);
-        f.forward_in_place_t::<f64>(&mut [], 0);
-        f.backward_t::<f64>(&[], &[], &mut [], 3);
+        f.forward::<f64>(&[], &mut [], 0);
+        f.forward::<f64>(&[], &mut [], 5);
+        f.forward_in_place::<f64>(&mut [], 0);
+        f.backward_from_output::<f64>(&[], &[], &mut [], 3);
     }
 }
 
@@ -503,7 +503,7 @@ fn backward_matches_exact_formula() {
             for (k, fname) in NAMES.into_iter().enumerate() {
                 let y = forward(k, Isa::Scalar, &x, n);
                 let mut dx = vec![0.0f64; n];
-                func(k, MaskedRows::Nan).backward_t_on(Isa::Scalar, &y, &dy, &mut dx, n);
+                func(k, MaskedRows::Nan).backward_from_output_on(Isa::Scalar, &y, &dy, &mut dx, n);
                 // The exact sum (Σ dy for log-softmax, Σ dy·y otherwise) and Σ of magnitudes.
                 let terms: Vec<Float> = (0..n)
                     .map(|i| if k == 1 { fl(dy[i]) } else { fl(dy[i]) * y[i] })
@@ -578,10 +578,12 @@ fn throughput() {
         for n in [1024usize, 32768] {
             for (k, fname) in NAMES.into_iter().enumerate() {
                 let f = func(k, MaskedRows::Nan);
-                let a = best_of(|| f.forward_t_on(isa, black_box(&x64), &mut y64, n));
+                let a = best_of(|| f.forward_on(isa, black_box(&x64), &mut y64, n));
                 let b = best_of(|| f.forward_on(isa, black_box(&x32), &mut y32, n));
-                let c = best_of(|| f.backward_t_on(isa, &y64, black_box(&x64), &mut d64, n));
-                let d = best_of(|| f.backward_on(isa, &y32, black_box(&x32), &mut d32, n));
+                let c =
+                    best_of(|| f.backward_from_output_on(isa, &y64, black_box(&x64), &mut d64, n));
+                let d =
+                    best_of(|| f.backward_from_output_on(isa, &y32, black_box(&x32), &mut d32, n));
                 println!(
                     "{isa:?} {fname:12} n={n:5}: forward f64 {a:.2} (f32 {b:.2}), backward f64 \
                      {c:.2} (f32 {d:.2}) elem/ns"

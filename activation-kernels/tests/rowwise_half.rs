@@ -1,4 +1,4 @@
-//! The softmax family on `bf16` and `f16` slices (`rowwise::RowActivationExt`), on every
+//! The softmax family on `bf16` and `f16` slices (`rowwise::RowActivation`), on every
 //! available ISA.
 //!
 //! For each function (softmax, log-softmax, softmin, with both masked-row policies) and type:
@@ -22,7 +22,7 @@ use activation_kernels::Isa;
 use activation_kernels::element::Element;
 use activation_kernels::element::half::{bf16, f16};
 use activation_kernels::rowwise::{
-    LogSoftmax, MaskedRows, RowActivation, RowActivationExt, RowFunction, Softmax, Softmin,
+    LogSoftmax, MaskedRows, RowActivation, RowFunction, Softmax, Softmin,
 };
 use activation_kernels::ulp::{f32_ulp_at, same_result};
 use common::Rng;
@@ -251,9 +251,9 @@ fn check_forward<T: Half>(big: f64) -> Vec<(String, Stats)> {
             let want: Vec<T> = narrow(&yf);
             for &isa in &isas {
                 let mut got = vec![T::from_f32(-7.0); 2 * n];
-                f.forward_t_on(isa, &xh, &mut got, n);
+                f.forward_on(isa, &xh, &mut got, n);
                 let mut ip = xh.clone();
-                f.forward_in_place_t_on(isa, &mut ip, n);
+                f.forward_in_place_on(isa, &mut ip, n);
                 for i in 0..2 * n {
                     assert!(
                         same(got[i], want[i]) && same(ip[i], want[i]),
@@ -330,11 +330,11 @@ fn lengths_and_offsets<T: Half>() {
                         f.forward_on(Isa::Scalar, &widen(x), &mut yf, n);
                         let want: Vec<T> = narrow(&yf);
                         let mut out = vec![guard; n * rows + 2 + off];
-                        f.forward_t_on(isa, x, &mut out[1 + off..1 + off + n * rows], n);
+                        f.forward_on(isa, x, &mut out[1 + off..1 + off + n * rows], n);
                         assert_eq!(out[off], guard);
                         assert_eq!(out[1 + off + n * rows], guard);
                         let mut ip = buf.clone();
-                        f.forward_in_place_t_on(isa, &mut ip[off..off + n * rows], n);
+                        f.forward_in_place_on(isa, &mut ip[off..off + n * rows], n);
                         assert!(
                             ip[..off] == buf[..off]
                                 && ip[off + n * rows..] == buf[off + n * rows..]
@@ -370,7 +370,7 @@ fn special_rows<T: Half>() {
             let s = if f.name() == "softmin" { -1.0 } else { 1.0 };
             // NaN or the poisoning infinity: all NaN, whatever the masked policy.
             for row in [[1.0, f32::NAN, 2.0], [1.0, s * inf, 2.0]] {
-                f.forward_t_on(isa, &row.map(h), &mut y, 3);
+                f.forward_on(isa, &row.map(h), &mut y, 3);
                 assert!(
                     y.iter().all(|v| v.to_f32().is_nan()),
                     "{} {row:?}",
@@ -378,7 +378,7 @@ fn special_rows<T: Half>() {
                 );
             }
             // Fully masked: NaN or zeros by policy.
-            f.forward_t_on(isa, &[-s * inf; 3].map(h), &mut y, 3);
+            f.forward_on(isa, &[-s * inf; 3].map(h), &mut y, 3);
             let zero = f == f.masked_rows(MaskedRows::Zero);
             if zero {
                 assert!(
@@ -391,9 +391,9 @@ fn special_rows<T: Half>() {
             }
         }
         // Partially masked rows are ordinary.
-        Softmax::new().forward_t_on(isa, &[-inf, 0.0, 0.0].map(h), &mut y, 3);
+        Softmax::new().forward_on(isa, &[-inf, 0.0, 0.0].map(h), &mut y, 3);
         assert_eq!(y, [0.0, 0.5, 0.5].map(h));
-        LogSoftmax::new().forward_t_on(isa, &[-inf, 0.0, 0.0].map(h), &mut y, 3);
+        LogSoftmax::new().forward_on(isa, &[-inf, 0.0, 0.0].map(h), &mut y, 3);
         assert_eq!(
             y,
             [-inf, -core::f32::consts::LN_2, -core::f32::consts::LN_2].map(h)
@@ -404,14 +404,14 @@ fn special_rows<T: Half>() {
             RowFunction::from(Softmax::new()),
             RowFunction::from(LogSoftmax::new()),
         ] {
-            f.backward_t_on(isa, &[h(0.0); 4], &[1.0, -2.0, 3.0, 0.5].map(h), &mut dx, 4);
+            f.backward_from_output_on(isa, &[h(0.0); 4], &[1.0, -2.0, 3.0, 0.5].map(h), &mut dx, 4);
             assert!(dx.iter().all(|v| v.to_f32() == 0.0), "{}", label(f));
         }
     }
     // Empty input with any row length, and row_len 0 with no data.
-    Softmax::new().forward_t::<T>(&[], &mut [], 5);
-    Softmax::new().forward_in_place_t::<T>(&mut [], 0);
-    Softmax::new().backward_t::<T>(&[], &[], &mut [], 3);
+    Softmax::new().forward::<T>(&[], &mut [], 5);
+    Softmax::new().forward_in_place::<T>(&mut [], 0);
+    Softmax::new().backward_from_output::<T>(&[], &[], &mut [], 3);
 }
 
 #[test]
@@ -432,13 +432,13 @@ fn backward<T: Half>() {
         let dy: Vec<T> = (0..2 * n).map(|_| T::from_f32(r.normal() as f32)).collect();
         for f in functions() {
             let mut y = vec![T::from_f32(0.0); 2 * n];
-            f.forward_t(&x, &mut y, n);
+            f.forward(&x, &mut y, n);
             let mut bf = vec![0.0f32; 2 * n];
-            f.backward_on(Isa::Scalar, &widen(&y), &widen(&dy), &mut bf, n);
+            f.backward_from_output_on(Isa::Scalar, &widen(&y), &widen(&dy), &mut bf, n);
             let want: Vec<T> = narrow(&bf);
             for &isa in &isas {
                 let mut got = vec![T::from_f32(-7.0); 2 * n];
-                f.backward_t_on(isa, &y, &dy, &mut got, n);
+                f.backward_from_output_on(isa, &y, &dy, &mut got, n);
                 for i in 0..2 * n {
                     assert!(
                         same(got[i], want[i]),
@@ -505,14 +505,14 @@ fn f32_through_the_generic_api_is_the_f32_api() {
             for isa in Isa::available() {
                 let (mut a, mut b) = (vec![0.0f32; 3 * n], vec![0.0f32; 3 * n]);
                 f.forward_on(isa, &x, &mut a, n);
-                f.forward_t_on(isa, &x, &mut b, n);
+                f.forward_on(isa, &x, &mut b, n);
                 assert!(a.iter().zip(&b).all(|(p, q)| same_result(*p, *q)));
                 let mut ip = x.clone();
-                f.forward_in_place_t_on(isa, &mut ip, n);
+                f.forward_in_place_on(isa, &mut ip, n);
                 assert!(a.iter().zip(&ip).all(|(p, q)| same_result(*p, *q)));
                 let (mut da, mut db) = (vec![0.0f32; 3 * n], vec![0.0f32; 3 * n]);
-                f.backward_on(isa, &a, &dy, &mut da, n);
-                f.backward_t_on(isa, &a, &dy, &mut db, n);
+                f.backward_from_output_on(isa, &a, &dy, &mut da, n);
+                f.backward_from_output_on(isa, &a, &dy, &mut db, n);
                 assert!(da.iter().zip(&db).all(|(p, q)| same_result(*p, *q)));
             }
         }
@@ -532,7 +532,7 @@ fn every_half_bit_pattern_in_a_row() {
             let want: Vec<T> = narrow(&yf);
             for isa in Isa::available() {
                 let mut y = vec![T::from_f32(0.0); x.len()];
-                f.forward_t_on(isa, &x, &mut y, 256);
+                f.forward_on(isa, &x, &mut y, 256);
                 assert!(
                     y.iter().zip(&want).all(|(a, b)| same(*a, *b)),
                     "{} {} {isa}",
@@ -549,17 +549,17 @@ fn every_half_bit_pattern_in_a_row() {
 #[test]
 #[should_panic(expected = "not a whole number of rows")]
 fn ragged_rows_panic() {
-    Softmax::new().forward_t(&[bf16::ZERO; 5], &mut [bf16::ZERO; 5], 2);
+    Softmax::new().forward(&[bf16::ZERO; 5], &mut [bf16::ZERO; 5], 2);
 }
 
 #[test]
 #[should_panic(expected = "length mismatch")]
 fn length_mismatch_panics() {
-    LogSoftmax::new().forward_t(&[f16::ZERO; 4], &mut [f16::ZERO; 6], 2);
+    LogSoftmax::new().forward(&[f16::ZERO; 4], &mut [f16::ZERO; 6], 2);
 }
 
 #[test]
 #[should_panic(expected = "length mismatch")]
 fn backward_length_mismatch_panics() {
-    Softmin::new().backward_t(&[f16::ZERO; 4], &[f16::ZERO; 2], &mut [f16::ZERO; 4], 2);
+    Softmin::new().backward_from_output(&[f16::ZERO; 4], &[f16::ZERO; 2], &mut [f16::ZERO; 4], 2);
 }

@@ -348,7 +348,7 @@ pub fn parse_params(item: &mut syn::ItemStruct, errors: &mut Vec<syn::Error>) ->
     if out.len() > 8 {
         errors.push(syn::Error::new_spanned(
             &item.ident,
-            "at most 8 parameters are supported",
+            "at most 8 parameters are supported (`Activation::param_values` returns `[f32; 8]`)",
         ));
     }
     out

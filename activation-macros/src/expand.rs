@@ -767,17 +767,13 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
         if pp.allow_infinite {
             quote! {
                 if self.#f.is_nan() {
-                    return ::core::result::Result::Err(#p::ParamError {
-                        activation: #name, param: #n, value: self.#f, constraint: "not NaN",
-                    });
+                    return ::core::result::Result::Err(#p::ParamError::new(#name, #n, self.#f, "not NaN"));
                 }
             }
         } else {
             quote! {
                 if !self.#f.is_finite() {
-                    return ::core::result::Result::Err(#p::ParamError {
-                        activation: #name, param: #n, value: self.#f, constraint: "a finite value",
-                    });
+                    return ::core::result::Result::Err(#p::ParamError::new(#name, #n, self.#f, "a finite value"));
                 }
             }
         }
@@ -790,9 +786,7 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
         quote! {{
             #lets
             if !#r {
-                return ::core::result::Result::Err(#p::ParamError {
-                    activation: #name, param: #fname, value: self.#f, constraint: #text,
-                });
+                return ::core::result::Result::Err(#p::ParamError::new(#name, #fname, self.#f, #text));
             }
         }}
     });
@@ -844,7 +838,7 @@ pub fn expand(item: &syn::ItemStruct, args: &Args, params: &[Param], m: &Model) 
     };
     let from_output_dyn = from_output.then(|| {
         quote! {
-            fn backward_from_output_dyn(&self, __isa: #krate::Isa, __y: &[f32], __dy: &[f32], __dx: &mut [f32]) -> bool {
+            fn backward_from_output_dyn<__T: #krate::element::Element>(&self, __isa: #krate::Isa, __y: &[__T], __dy: &[__T], __dx: &mut [__T]) -> bool {
                 #p::OutputDerivative::backward_from_output_on(self, __isa, __y, __dy, __dx);
                 true
             }

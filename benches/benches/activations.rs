@@ -398,7 +398,7 @@ fn bench_rows<R: RowActivation, M: Measurement<Value = Duration>>(
                         r.forward(x, o2, row_len);
                         let y = &*o2;
                         b.iter(|| {
-                            r.backward_on(
+                            r.backward_from_output_on(
                                 isa,
                                 black_box(y),
                                 black_box(dy),

@@ -609,7 +609,7 @@ mod tests {
             r.forward_on(activation_kernels::Isa::Scalar, x, &mut y2, row_len);
             close(r.name(), "f", activation_kernels::Isa::Scalar, x, &y, &y2);
             (l.backward)(&y2, dy, &mut dx, row_len);
-            r.backward_on(activation_kernels::Isa::Scalar, &y2, dy, &mut dx2, row_len);
+            r.backward_from_output_on(activation_kernels::Isa::Scalar, &y2, dy, &mut dx2, row_len);
             close(
                 r.name(),
                 "backward",

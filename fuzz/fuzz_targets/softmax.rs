@@ -68,14 +68,14 @@ fuzz_target!(|data: &[u8]| {
     let mut y0 = vec![0.0f32; n];
     f.forward_on(Isa::Scalar, &x, &mut y0, row_len);
     let mut b0 = vec![0.0f32; n];
-    f.backward_on(Isa::Scalar, &y0, &dy, &mut b0, row_len);
+    f.backward_from_output_on(Isa::Scalar, &y0, &dy, &mut b0, row_len);
     for isa in Isa::available() {
         let mut y = vec![0.0f32; n];
         f.forward_on(isa, &x, &mut y, row_len);
         let mut ip = x.clone();
         f.forward_in_place_on(isa, &mut ip, row_len);
         let mut b = vec![0.0f32; n];
-        f.backward_on(isa, &y0, &dy, &mut b, row_len);
+        f.backward_from_output_on(isa, &y0, &dy, &mut b, row_len);
         for i in 0..n {
             assert!(
                 same_result(y[i], y0[i]),

@@ -16,6 +16,10 @@ macro_rules! half_element {
     ($t:ty, $kind:ty) => {
         impl sealed::Sealed for $t {
             act_via_element!();
+            portable_ops!();
+            fn widen64(self) -> f64 {
+                f64::from(self.to_f32())
+            }
             #[track_caller]
             fn row_forward_on(f: RowFunction, isa: Isa, x: &[$t], y: &mut [$t], row_len: usize) {
                 rowwise::half_forward_on::<$kind>(

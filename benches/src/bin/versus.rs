@@ -209,7 +209,9 @@ fn row_variants(name: &str, row_len: usize, isa: Isa) -> Vec<Variant<'static>> {
                 name: "bwd".into(),
                 in_place: false,
                 peer: false,
-                run: Box::new(move |x, dy, dx, _| r.backward_on(isa, x, dy, dx, row_len)),
+                run: Box::new(move |x, dy, dx, _| {
+                    r.backward_from_output_on(isa, x, dy, dx, row_len)
+                }),
             },
         ]
     }
