@@ -455,10 +455,7 @@ fn emit_lanes(
                 let (a, b, c) = (t(*a), t(*b), t(*c));
                 quote!(#a.mul_add(#b, #c))
             }
-            Node::Select(c, a, b) => {
-                let (c, a, b) = (t(*c), t(*a), t(*b));
-                quote!(#c.select(#a, #b))
-            }
+            Node::Select(c, a, b) => select_tokens(g, *c, *a, *b),
             Node::Cmp(op, a, b) => {
                 let (a, b) = (t(*a), t(*b));
                 let m = match op {
@@ -479,6 +476,34 @@ fn emit_lanes(
         out.extend(quote!(let #name = #e;));
     }
     out
+}
+
+/// Whether a boolean node depends on the parameters only (the same in every lane and every
+/// vector of a call).
+fn param_only(g: &Graph, id: Id) -> bool {
+    !g.mentions(id, &Node::X) && !g.mentions(id, &Node::Y)
+}
+
+/// `select(c, a, b)` on vectors. A condition that is, or has a conjunct / disjunct that is, a
+/// parameter-only test becomes a branch on that test (loop-invariant, so LLVM hoists it or
+/// predicts it perfectly) instead of a mask operation per vector: e.g. leaky ReLU's
+/// `x < 0 && alpha <= 0` costs nothing for `alpha > 0`. The selected values are the same.
+fn select_tokens(g: &Graph, c: Id, a: Id, b: Id) -> TokenStream {
+    let (ct, at, bt) = (t(c), t(a), t(b));
+    if param_only(g, c) {
+        return quote!(if #ct.all() { #at } else { #bt });
+    }
+    match g.nodes[c] {
+        Node::And(p, q) | Node::And(q, p) if param_only(g, p) => {
+            let (p, q) = (t(p), t(q));
+            quote!(if #p.all() { #q.select(#at, #bt) } else { #bt })
+        }
+        Node::Or(p, q) | Node::Or(q, p) if param_only(g, p) => {
+            let (p, q) = (t(p), t(q));
+            quote!(if #p.all() { #at } else { #q.select(#at, #bt) })
+        }
+        _ => quote!(#ct.select(#at, #bt)),
+    }
 }
 
 /// Whether node `b` is `-a` in every lane, bit for bit: `Neg(a)`, or `c·z` against `(-c)·z`
