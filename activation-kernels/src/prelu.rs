@@ -84,7 +84,7 @@ impl<'a, T: Element> Prelu<'a, T> {
     /// use activation_kernels::prelu::Prelu;
     ///
     /// assert!(Prelu::new(&[0.25; 3], 4).is_ok());
-    /// assert_eq!(Prelu::new(&[], 1).unwrap_err().constraint, "at least one channel");
+    /// assert_eq!(Prelu::<f32>::new(&[], 1).unwrap_err().constraint, "at least one channel");
     /// assert_eq!(Prelu::new(&[f32::NAN], 1).unwrap_err().param, "slopes");
     /// let e = Prelu::new(&[0.25], 0).unwrap_err();
     /// assert_eq!(e.to_string(), "prelu: invalid parameter `inner` = 0.0: requires inner > 0");

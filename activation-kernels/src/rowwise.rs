@@ -422,6 +422,7 @@ macro_rules! row_activation {
             #[doc = concat!("F.forward(&[", $masked, "; 2], &mut y, 2); // a fully masked row")]
             /// assert!(y[0].is_nan() && y[1].is_nan());
             /// ```
+            #[must_use]
             pub const fn new() -> Self {
                 $ty { masked: MaskedRows::Nan }
             }

@@ -175,6 +175,7 @@ impl Rrelu {
     /// r.train(3, 100).forward(&x, &mut y);
     /// assert_eq!(y, [-r.slope(3, 100), -r.slope(3, 101), 4.0]);
     /// ```
+    #[must_use = "train returns the training-mode function; call forward or backward on it"]
     pub const fn train(self, seed: u64, offset: u64) -> RreluTrain {
         RreluTrain {
             r: self,
@@ -277,6 +278,7 @@ impl Rrelu {
     ///
     /// assert_eq!(Rrelu::new(0.25, 0.75).unwrap().eval_activation().alpha, 0.5);
     /// ```
+    #[must_use]
     pub fn eval_activation(&self) -> crate::activations::LeakyRelu {
         crate::activations::LeakyRelu {
             alpha: self.eval_slope(),

@@ -281,7 +281,8 @@ pub struct HardSigmoid {
 
 /// Hard swish (MobileNetV3): `x·relu6(x + 3)/6`, computed as `x·(max(x + 3, 0)/6)` so that
 /// large `x` do not overflow (`hard_swish(1e38) = 1e38`): above 3 the saturation gives `x`,
-/// so relu6's upper clamp is never needed (the lower one keeps the left derivative 0 at -3).
+/// so the kernel never needs relu6's upper clamp (the lower one keeps the left derivative 0
+/// at -3); the reference keeps it.
 /// The derivative `(2x + 3)/6` on `(-3, 3)` has a zero at -1.5, where the absolute error is at
 /// most 1e-7.
 ///
@@ -298,6 +299,8 @@ pub struct HardSigmoid {
     name = "hard_swish",
     aliases = ["hardswish"],
     forward = x * (max(x + 3.0, 0.0) / 6.0),
+    // The exact function everywhere (the saturations are checked against it).
+    reference = x * (clamp(x + 3.0, 0.0, 6.0) / 6.0),
     saturate(below = -3.0 => -0.0),
     saturate(above = 3.0 => x),
     ulp = 2.0,
