@@ -3,7 +3,11 @@
 //! Each function is the method of the same name with the activation as its first argument
 //! (`par::forward(&a, x, y)` is `a.forward(x, y)` on the rayon pool), generic over the element
 //! type like the method; the row-wise functions are `rows_forward`, `rows_forward_in_place` and
-//! `rows_backward_from_output`.
+//! `rows_backward_from_output`, and the shaped ones `prelu_forward`, `prelu_forward_in_place`,
+//! `maxout_forward`, `maxout_backward`, `rrelu_train_forward` and `rrelu_train_backward` (each
+//! task takes whole channel blocks or groups, so the results are the single-thread call's).
+//! PReLU's backward has no parallel form: its slope gradient is one reduction over the whole
+//! slice.
 //!
 //! Large slices are cut into chunks of [`CHUNK`] elements (256 KiB of f32: each chunk stays in
 //! a core's L2 while it is read and written) and processed on the rayon thread pool. Every
@@ -367,4 +371,110 @@ pub fn rrelu_train_backward<T: Element>(
         .zip(dx.par_chunks_mut(CHUNK))
         .enumerate()
         .for_each(|(i, ((x, dy), dx))| t.skip((i * CHUNK) as u64).backward(x, dy, dx));
+}
+
+/// Whole `unit`-element blocks per task: about [`CHUNK`] elements, at least one block.
+fn block_step(unit: usize) -> usize {
+    row_step(unit)
+}
+
+/// Parallel [`Prelu::forward`](crate::prelu::Prelu::forward) (whole `[channels, inner]`
+/// blocks per task; bit-identical to the single-thread call). Panics like it.
+///
+/// ```
+/// use activation_kernels::{par, prelu::Prelu};
+///
+/// let slopes = [0.1f32, 0.2, 0.3];
+/// let p = Prelu::new(&slopes, 100).unwrap();
+/// let x: Vec<f32> = (0..3 * 100 * 500).map(|i| (i % 7) as f32 - 3.0).collect();
+/// let (mut y, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
+/// par::prelu_forward(&p, &x, &mut y);
+/// p.forward(&x, &mut serial);
+/// assert_eq!(y, serial);
+/// ```
+#[track_caller]
+pub fn prelu_forward<T: Element>(p: &crate::prelu::Prelu<'_, T>, x: &[T], y: &mut [T]) {
+    check_len("input and output", x.len(), y.len());
+    let block = p.slopes().len() * p.inner();
+    if serial(x.len()) || !x.len().is_multiple_of(block) {
+        return p.forward(x, y);
+    }
+    let step = block_step(block);
+    x.par_chunks(step)
+        .zip(y.par_chunks_mut(step))
+        .for_each(|(x, y)| p.forward(x, y));
+}
+
+/// Parallel [`Prelu::forward_in_place`](crate::prelu::Prelu::forward_in_place) (whole
+/// channel blocks per task).
+///
+/// ```
+/// use activation_kernels::{par, prelu::Prelu};
+///
+/// let slopes = [0.5f64, 0.25];
+/// let p = Prelu::new(&slopes, 1).unwrap();
+/// let x: Vec<f64> = (0..300_000).map(|i| (i % 9) as f64 - 4.0).collect();
+/// let (mut a, mut b) = (x.clone(), x);
+/// par::prelu_forward_in_place(&p, &mut a);
+/// p.forward_in_place(&mut b);
+/// assert_eq!(a, b);
+/// ```
+#[track_caller]
+pub fn prelu_forward_in_place<T: Element>(p: &crate::prelu::Prelu<'_, T>, x: &mut [T]) {
+    let block = p.slopes().len() * p.inner();
+    if serial(x.len()) || !x.len().is_multiple_of(block) {
+        return p.forward_in_place(x);
+    }
+    x.par_chunks_mut(block_step(block))
+        .for_each(|x| p.forward_in_place(x));
+}
+
+/// Parallel [`Maxout::forward`](crate::maxout::Maxout::forward) (whole groups per task).
+///
+/// ```
+/// use activation_kernels::{maxout::Maxout, par};
+///
+/// let m = Maxout::new(4).unwrap();
+/// let x: Vec<f32> = (0..4 * 100_000).map(|i| ((i * 7) % 13) as f32).collect();
+/// let (mut y, mut serial) = (vec![0.0f32; 100_000], vec![0.0f32; 100_000]);
+/// par::maxout_forward(&m, &x, &mut y);
+/// m.forward(&x, &mut serial);
+/// assert_eq!(y, serial);
+/// ```
+#[track_caller]
+pub fn maxout_forward<T: Element>(m: &crate::maxout::Maxout, x: &[T], y: &mut [T]) {
+    let k = m.k();
+    if serial(x.len()) || k.checked_mul(y.len()) != Some(x.len()) {
+        return m.forward(x, y);
+    }
+    let groups = block_step(k) / k;
+    x.par_chunks(groups * k)
+        .zip(y.par_chunks_mut(groups))
+        .for_each(|(x, y)| m.forward(x, y));
+}
+
+/// Parallel [`Maxout::backward`](crate::maxout::Maxout::backward) (whole groups per task).
+///
+/// ```
+/// use activation_kernels::{maxout::Maxout, par};
+///
+/// let m = Maxout::new(2).unwrap();
+/// let x: Vec<f32> = (0..300_000).map(|i| (i % 5) as f32).collect();
+/// let dy = vec![1.0f32; 150_000];
+/// let (mut dx, mut serial) = (vec![0.0f32; x.len()], vec![0.0f32; x.len()]);
+/// par::maxout_backward(&m, &x, &dy, &mut dx);
+/// m.backward(&x, &dy, &mut serial);
+/// assert_eq!(dx, serial);
+/// ```
+#[track_caller]
+pub fn maxout_backward<T: Element>(m: &crate::maxout::Maxout, x: &[T], dy: &[T], dx: &mut [T]) {
+    let k = m.k();
+    if serial(x.len()) || x.len() != dx.len() || k.checked_mul(dy.len()) != Some(x.len()) {
+        return m.backward(x, dy, dx);
+    }
+    let groups = block_step(k) / k;
+    x.par_chunks(groups * k)
+        .zip(dy.par_chunks(groups))
+        .zip(dx.par_chunks_mut(groups * k))
+        .for_each(|((x, dy), dx)| m.backward(x, dy, dx));
 }
