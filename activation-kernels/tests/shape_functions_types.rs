@@ -1,7 +1,9 @@
-//! PReLU, RReLU and maxout on `f64`, `bf16` and `f16` slices: every ISA gives the same bits,
+//! PReLU, RReLU and maxout on `f64`, `bf16` and `f16` slices (inputs with NaN, ±inf, ±0 and
+//! subnormals of each type): every ISA gives the same bits,
 //! and each result is the function computed in the type's compute precision and rounded once
 //! (for the half types: exactly the f32 API's result on the widened inputs, rounded to
-//! nearest even; the slope gradient, a sum, within one half-type ULP of the exact sum).
+//! nearest even; the slope gradient, a sum, within one ULP of the type of the exact sum, plus
+//! the rounding of the f64 sum that serves as the reference).
 
 use activation_kernels::element::Element;
 use activation_kernels::element::half::{bf16, f16};
@@ -23,7 +25,10 @@ fn inputs(n: usize, seed: u64) -> Vec<f32> {
             2 => f32::NEG_INFINITY,
             3 => f32::INFINITY,
             4 => f32::NAN,
-            5 => -3.0, // repeated values make maxout ties
+            5 => -3.0,   // repeated values make maxout ties
+            6 => -1e-39, // f32 subnormal (bf16 subnormal too; f16 rounds it to -0)
+            7 => 3e-7,   // f16 subnormal
+            8 => -f32::MIN_POSITIVE,
             _ => g.f() * [1.0, 1e-3, 30.0][i % 3],
         })
         .collect()
