@@ -13,6 +13,7 @@ use activation_kernels::{Activation, activation, testing};
     tests = false
 )]
 pub struct WholeCond {
+    /// The parameter the conditions test.
     #[param(default = 2.0)]
     pub a: f32,
 }
@@ -24,6 +25,7 @@ pub struct WholeCond {
     tests = false
 )]
 pub struct AndCond {
+    /// The parameter the conditions test.
     #[param(default = 1.0)]
     pub a: f32,
 }
@@ -35,6 +37,7 @@ pub struct AndCond {
     tests = false
 )]
 pub struct OrCond {
+    /// The parameter the conditions test.
     #[param(default = 1.0)]
     pub a: f32,
 }
